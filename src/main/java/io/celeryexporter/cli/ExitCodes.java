@@ -1,0 +1,13 @@
+package io.celeryexporter.cli;
+
+/** Process exit codes, documented in the README. */
+public final class ExitCodes {
+    public static final int OK = 0;
+    public static final int FAILURE = 1;
+    /** A bad flag, URL or option value. */
+    public static final int USAGE = 2;
+    /** The broker could not be reached, or refused the credentials. */
+    public static final int BROKER = 3;
+
+    private ExitCodes() {}
+}

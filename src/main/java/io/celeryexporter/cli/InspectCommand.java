@@ -1,0 +1,50 @@
+package io.celeryexporter.cli;
+
+import io.celeryexporter.broker.BrokerConnector;
+import io.celeryexporter.broker.BrokerSettings;
+import io.celeryexporter.broker.RedisBroker;
+import io.celeryexporter.exporter.ExporterConfig;
+import io.celeryexporter.exporter.PollResult;
+import io.celeryexporter.exporter.Poller;
+import io.celeryexporter.exporter.UndecodableCounter;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "inspect", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Print a one-shot snapshot of every queue and exit.")
+public final class InspectCommand implements Callable<Integer> {
+
+    enum Format { table, json }
+
+    @Spec CommandSpec spec;
+    @Mixin BrokerOptions broker = new BrokerOptions();
+    @Mixin QueueOptions queues = new QueueOptions();
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
+            description = "table (aligned, for people) or json (for scripts). Default: ${DEFAULT-VALUE}.")
+    Format format;
+
+    @Override
+    public Integer call() {
+        BrokerSettings settings = broker.settings();
+        ExporterConfig config = new ExporterConfig(queues.naming(), queues.steps(), queues.queues,
+                Duration.ofSeconds(1), queues.discoveryInterval);
+        PollResult result;
+        try (RedisBroker redis = BrokerConnector.connect(settings)) {
+            result = new Poller(redis, config, queues.decoder(), new UndecodableCounter(), Clock.systemUTC()).poll();
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(format == Format.json
+                ? InspectFormats.json(settings.url().redacted(), result)
+                : InspectFormats.table(result));
+        out.flush();
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,89 @@
+package io.celeryexporter.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.celeryexporter.exporter.PollResult;
+import io.celeryexporter.exporter.QueueStats;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** How {@code inspect} prints a poll: an aligned table for people, JSON for scripts. */
+final class InspectFormats {
+
+    private static final String[] HEADER = {"QUEUE", "LENGTH", "BY PRIORITY", "RESERVED", "SCHEDULED"};
+
+    private InspectFormats() {}
+
+    static String table(PollResult result) {
+        if (result.queues().isEmpty()) {
+            return "No queues found: no _kombu.binding.* sets in this database. Pass --queue NAME, or check the"
+                    + " database number and --key-prefix." + System.lineSeparator();
+        }
+        List<String[]> rows = new ArrayList<>();
+        rows.add(HEADER);
+        for (QueueStats q : result.queues()) {
+            rows.add(new String[] {q.name(), String.valueOf(q.length()), priorities(q),
+                String.valueOf(q.reserved()), String.valueOf(q.scheduled())});
+        }
+        int[] widths = new int[HEADER.length];
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                widths[i] = Math.max(widths[i], row[i].codePointCount(0, row[i].length()));
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                boolean numeric = i == 1 || i == 3 || i == 4;
+                String pad = " ".repeat(widths[i] - row[i].codePointCount(0, row[i].length()));
+                out.append(numeric ? pad + row[i] : row[i] + pad);
+                out.append(i == row.length - 1 ? "" : "  ");
+            }
+            out.append(System.lineSeparator());
+        }
+        return out.toString();
+    }
+
+    private static String priorities(QueueStats q) {
+        StringBuilder out = new StringBuilder();
+        q.lengthByPriority().forEach((step, n) -> {
+            if (n > 0) {
+                out.append(out.length() == 0 ? "" : " ").append(step).append('=').append(n);
+            }
+        });
+        return out.length() == 0 ? "-" : out.toString();
+    }
+
+    static String json(String redactedBroker, PollResult result) {
+        StringWriter text = new StringWriter();
+        try (JsonGenerator g = new JsonFactory().createGenerator(text)) {
+            g.useDefaultPrettyPrinter();
+            g.writeStartObject();
+            g.writeStringField("broker", redactedBroker);
+            g.writeNumberField("taken_at", result.takenAtEpochSeconds());
+            g.writeArrayFieldStart("queues");
+            for (QueueStats q : result.queues()) {
+                g.writeStartObject();
+                g.writeStringField("name", q.name());
+                g.writeNumberField("length", q.length());
+                g.writeObjectFieldStart("length_by_priority");
+                for (Map.Entry<Integer, Long> e : q.lengthByPriority().entrySet()) {
+                    g.writeNumberField(String.valueOf(e.getKey()), e.getValue());
+                }
+                g.writeEndObject();
+                g.writeNumberField("reserved", q.reserved());
+                g.writeNumberField("scheduled", q.scheduled());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return text + System.lineSeparator();
+    }
+}

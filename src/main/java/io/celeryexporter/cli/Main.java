@@ -1,0 +1,47 @@
+package io.celeryexporter.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+@Command(name = "celery-queue-exporter", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Prometheus exporter for Celery queues on Redis. Without a subcommand it runs 'serve'.",
+        subcommands = {ServeCommand.class, InspectCommand.class, LoadCommand.class,
+            CommandLine.HelpCommand.class})
+public final class Main {
+
+    public static void main(String[] args) {
+        Logging.configure();
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code; {@code serve} is the default subcommand. */
+    public static int run(String... args) {
+        String[] effective = needsDefaultSubcommand(args) ? prepend("serve", args) : args;
+        return commandLine().execute(effective);
+    }
+
+    static CommandLine commandLine() {
+        ErrorReporter errors = new ErrorReporter();
+        return new CommandLine(new Main())
+                .setExecutionExceptionHandler(errors)
+                .setParameterExceptionHandler(errors);
+    }
+
+    private static boolean needsDefaultSubcommand(String[] args) {
+        if (args.length == 0) {
+            return true;
+        }
+        String first = args[0];
+        boolean topLevelFlag = first.equals("-h") || first.equals("--help") || first.equals("-V")
+                || first.equals("--version");
+        boolean subcommand = commandLine().getSubcommands().containsKey(first);
+        return !topLevelFlag && !subcommand;
+    }
+
+    private static String[] prepend(String first, String[] rest) {
+        String[] out = new String[rest.length + 1];
+        out[0] = first;
+        System.arraycopy(rest, 0, out, 1, rest.length);
+        return out;
+    }
+}

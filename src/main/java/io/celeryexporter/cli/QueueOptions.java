@@ -1,0 +1,48 @@
+package io.celeryexporter.cli;
+
+import io.celeryexporter.celery.KeyNaming;
+import io.celeryexporter.celery.MessageDecoder;
+import io.celeryexporter.celery.PrioritySteps;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** Which queues to read and how kombu names their keys; shared by serve and inspect. */
+public final class QueueOptions {
+
+    @Option(names = "--queue", paramLabel = "NAME",
+            description = "Queue to export (repeatable). Default: every queue found in the _kombu.binding.* sets.")
+    List<String> queues = new ArrayList<>();
+
+    @Option(names = "--key-prefix", paramLabel = "PREFIX", defaultValue = "",
+            description = "kombu's global_keyprefix transport option, if the app sets one (e.g. 'myapp:').")
+    String keyPrefix;
+
+    @Option(names = "--priority-steps", paramLabel = "LIST", defaultValue = "0,1,2,3,4,5,6,7,8,9",
+            description = {"Priority steps whose sub-lists are read, as in kombu's priority_steps option.",
+                "Default: ${DEFAULT-VALUE}, which covers every step set Celery allows."})
+    String prioritySteps;
+
+    @Option(names = "--discovery-interval", paramLabel = "DURATION", defaultValue = "30s",
+            converter = DurationConverter.class,
+            description = "How often to re-read the binding sets for new queues. Default: ${DEFAULT-VALUE}.")
+    Duration discoveryInterval;
+
+    @Option(names = "--enqueue-time-header", paramLabel = "NAME",
+            description = {"Message header holding the publish time (epoch seconds or ISO-8601), best first",
+                "(repeatable). Default: " + MessageDecoder.SENTRY_ENQUEUED_TIME_HEADER + ", which the Sentry SDK adds."})
+    List<String> enqueueTimeHeaders = new ArrayList<>(List.of(MessageDecoder.SENTRY_ENQUEUED_TIME_HEADER));
+
+    MessageDecoder decoder() {
+        return new MessageDecoder(enqueueTimeHeaders);
+    }
+
+    KeyNaming naming() {
+        return KeyNaming.withPrefix(keyPrefix);
+    }
+
+    PrioritySteps steps() {
+        return PrioritySteps.parse(prioritySteps);
+    }
+}

@@ -1,0 +1,55 @@
+package io.celeryexporter.cli;
+
+import io.celeryexporter.broker.BrokerConnector;
+import io.celeryexporter.broker.BrokerSettings;
+import io.celeryexporter.exporter.Exporter;
+import io.celeryexporter.exporter.ExporterConfig;
+import io.celeryexporter.exporter.ListenAddress;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Poll the broker and serve Prometheus metrics (the default command).")
+public final class ServeCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+
+    @Mixin BrokerOptions broker = new BrokerOptions();
+    @Mixin QueueOptions queues = new QueueOptions();
+
+    @Option(names = "--web.listen-address", paramLabel = "[HOST]:PORT", defaultValue = ":9808",
+            description = "Address to serve /metrics on. Default: ${DEFAULT-VALUE}.")
+    String listenAddress;
+
+    @Option(names = "--poll-interval", paramLabel = "DURATION", defaultValue = "2s",
+            converter = DurationConverter.class,
+            description = "Time between two polls of the broker. Default: ${DEFAULT-VALUE}.")
+    Duration pollInterval;
+
+    @Override
+    public Integer call() throws Exception {
+        BrokerSettings settings = broker.settings();
+        ListenAddress listen = ListenAddress.parse(listenAddress);
+        ExporterConfig config = new ExporterConfig(queues.naming(), queues.steps(), queues.queues, pollInterval,
+                queues.discoveryInterval);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Exporter exporter = Exporter.start(BrokerConnector.connect(settings), settings.url().redacted(), config,
+                queues.decoder(), listen, Version.current());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("shutting down");
+            exporter.close();
+            stopped.countDown();
+        }, "shutdown"));
+        LOG.info("celery-queue-exporter {} serving http://{}/metrics, polling {} every {}", Version.current(),
+                listenAddress.startsWith(":") ? "localhost" + listenAddress : listenAddress,
+                settings.url().redacted(), pollInterval.toString().substring(2).toLowerCase());
+        stopped.await();
+        return ExitCodes.OK;
+    }
+}

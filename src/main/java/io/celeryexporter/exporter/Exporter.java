@@ -1,0 +1,59 @@
+package io.celeryexporter.exporter;
+
+import io.celeryexporter.broker.RedisBroker;
+import io.celeryexporter.celery.MessageDecoder;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+
+/** A running exporter: the poll loop feeding the state, and the web server reading it. */
+public final class Exporter implements AutoCloseable {
+
+    private final RedisBroker broker;
+    private final PollLoop loop;
+    private final WebServer web;
+    private final ExporterState state;
+
+    private Exporter(RedisBroker broker, PollLoop loop, WebServer web, ExporterState state) {
+        this.broker = broker;
+        this.loop = loop;
+        this.web = web;
+        this.state = state;
+    }
+
+    /**
+     * Starts polling and serving. The broker is owned from here on and closed with the exporter.
+     *
+     * @param redactedBroker the broker URL with its password masked, for the landing page
+     */
+    public static Exporter start(RedisBroker broker, String redactedBroker, ExporterConfig config,
+                                 MessageDecoder decoder, ListenAddress listen, String version) throws IOException {
+        Clock clock = Clock.systemUTC();
+        ExporterState state = new ExporterState(clock, config.staleAfter());
+        Poller poller = new Poller(broker, config, decoder, state.undecodable(), clock);
+        PrometheusRegistry registry = new PrometheusRegistry();
+        registry.register(new QueueCollector(state, version));
+        JvmMetrics.builder().register(registry);
+        WebServer web = new WebServer(listen, registry, state, new LandingPage(state, version, redactedBroker));
+        PollLoop loop = new PollLoop(poller, state, config.pollInterval());
+        loop.start();
+        return new Exporter(broker, loop, web, state);
+    }
+
+    public InetSocketAddress address() {
+        return web.address();
+    }
+
+    public ExporterState state() {
+        return state;
+    }
+
+    @Override
+    public void close() {
+        web.close();
+        loop.close();
+        broker.close();
+    }
+}

@@ -1,0 +1,96 @@
+package io.celeryexporter.exporter;
+
+import io.celeryexporter.broker.BrokerException;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the {@link Poller} on its own thread every poll interval and publishes each result to the
+ * {@link ExporterState}.
+ *
+ * <p>Failures are logged when they start, when their reason changes, and when the broker comes back, never once per
+ * poll. An unreachable broker is retried every interval, so the exporter recovers within one interval. Rejected
+ * credentials or permissions will not fix themselves quickly, so those retries back off up to
+ * {@link #MAX_BACKOFF}.
+ */
+public final class PollLoop implements AutoCloseable {
+
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
+    private static final Logger LOG = LoggerFactory.getLogger(PollLoop.class);
+
+    private final Poller poller;
+    private final ExporterState state;
+    private final Duration interval;
+    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "poller");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private int consecutiveFailures;
+    private String lastLoggedError;
+
+    public PollLoop(Poller poller, ExporterState state, Duration interval) {
+        this.poller = poller;
+        this.state = state;
+        this.interval = interval;
+    }
+
+    public void start() {
+        executor.execute(this::pollAndReschedule);
+    }
+
+    private void pollAndReschedule() {
+        Duration next = interval;
+        long start = System.nanoTime();
+        try {
+            state.publish(poller.poll());
+            if (consecutiveFailures > 0) {
+                LOG.info("broker reachable again after {} failed poll(s)", consecutiveFailures);
+            }
+            consecutiveFailures = 0;
+            lastLoggedError = null;
+        } catch (BrokerException e) {
+            next = afterFailure(e.getMessage(), e.kind() == BrokerException.Kind.AUTHENTICATION
+                    || e.kind() == BrokerException.Kind.PERMISSION, start);
+        } catch (RuntimeException e) {
+            // A bug must not stop the poller: count it, log it once, keep polling.
+            next = afterFailure("unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage(), false, start);
+            if (consecutiveFailures == 1) {
+                LOG.error("unexpected poll failure", e);
+            }
+        }
+        if (!executor.isShutdown()) {
+            executor.schedule(this::pollAndReschedule, next.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private Duration afterFailure(String message, boolean backOff, long startNanos) {
+        consecutiveFailures++;
+        state.recordFailure(message, (System.nanoTime() - startNanos) / 1e9);
+        if (!message.equals(lastLoggedError)) {
+            LOG.warn("poll failed: {}", message);
+            lastLoggedError = message;
+        }
+        if (!backOff) {
+            return interval;
+        }
+        long factor = 1L << Math.min(consecutiveFailures - 1, 10);
+        Duration delay = interval.multipliedBy(factor);
+        return delay.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : delay;
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

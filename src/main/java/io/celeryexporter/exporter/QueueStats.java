@@ -1,0 +1,29 @@
+package io.celeryexporter.exporter;
+
+import java.util.Collections;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * One queue as one poll saw it.
+ *
+ * @param name             the queue name
+ * @param lengthByPriority messages waiting in each priority sub-list, by step
+ * @param reserved         taken by workers (unacked) but not started; ETA tasks excluded
+ * @param scheduled        ETA/countdown tasks held by workers
+ */
+public record QueueStats(String name, SortedMap<Integer, Long> lengthByPriority, long reserved, long scheduled) {
+
+    public QueueStats {
+        lengthByPriority = Collections.unmodifiableSortedMap(new TreeMap<>(lengthByPriority));
+    }
+
+    /** All priorities together. */
+    public long length() {
+        long sum = 0;
+        for (long n : lengthByPriority.values()) {
+            sum += n;
+        }
+        return sum;
+    }
+}
