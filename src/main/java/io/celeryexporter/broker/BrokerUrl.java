@@ -146,7 +146,9 @@ public record BrokerUrl(Scheme scheme, List<Endpoint> endpoints, String user, St
             }
             return value;
         } catch (NumberFormatException e) {
-            throw new InvalidBrokerUrlException("the broker URL port '" + port + "' is not a number from 1 to 65535");
+            // never echo the value: with a stray '@' or '/' in a password, the "port" may be part of it
+            throw new InvalidBrokerUrlException("the broker URL port is not a number from 1 to 65535"
+                    + " (percent-encode special characters in the password, e.g. / as %2F)");
         }
     }
 
@@ -159,7 +161,8 @@ public record BrokerUrl(Scheme scheme, List<Endpoint> endpoints, String user, St
             }
             return value;
         } catch (NumberFormatException e) {
-            throw new InvalidBrokerUrlException("the broker URL database '/" + db + "' is not a number (e.g. /0)");
+            throw new InvalidBrokerUrlException("the broker URL database path is not a number such as /0"
+                    + " (percent-encode special characters in the password, e.g. / as %2F)");
         }
     }
 

@@ -1,5 +1,6 @@
 package io.celeryexporter.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,8 +17,12 @@ public final class Main {
 
     /** Runs the command line and returns the exit code; {@code serve} is the default subcommand. */
     public static int run(String... args) {
+        return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    static int run(PrintWriter out, PrintWriter err, String... args) {
         String[] effective = needsDefaultSubcommand(args) ? prepend("serve", args) : args;
-        return commandLine().execute(effective);
+        return commandLine().setOut(out).setErr(err).execute(effective);
     }
 
     static CommandLine commandLine() {

@@ -1,0 +1,161 @@
+package io.celeryexporter.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.celeryexporter.testing.CeleryRedis;
+import io.celeryexporter.testing.RealRedis;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import redis.clients.jedis.RedisClient;
+
+class CliTest {
+
+    @RegisterExtension
+    static final RealRedis REDIS = new RealRedis();
+
+    private static final String SECRET = "Pa55-TopSecret";
+
+    record Result(int code, String out, String err) {
+        String all() {
+            return out + err;
+        }
+    }
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    /** Runs the CLI in a child JVM, for what needs its own environment or process exit. */
+    private static Result runProcess(Map<String, String> env, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().remove("CELERY_BROKER_URL");
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the CLI did not exit");
+        return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+                new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    private static int closedPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void versionAndHelpExitZero() {
+        Result version = run("--version");
+        assertEquals(0, version.code());
+        assertTrue(version.out().startsWith("celery-queue-exporter "), version.out());
+        Result help = run("serve", "--help");
+        assertEquals(0, help.code());
+        for (String flag : List.of("--broker.url", "--web.listen-address", "--poll-interval", "--queue",
+                "--key-prefix", "--priority-steps", "--sentinel.master-name", "--broker.tls-ca-file")) {
+            assertTrue(help.out().contains(flag), flag);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "--bogus                                    | Unknown option: '--bogus'",
+        "serve --poll-interval soon                 | 'soon' is not a duration",
+        "serve --web.listen-address nowhere         | must be host:port or :port",
+        "inspect --broker.url http://:" + SECRET + "@h | unsupported broker URL scheme 'http'",
+        "inspect --broker.url redis://:" + SECRET + "@h:99999 | port is not a number",
+        "inspect --priority-steps 0,12              | priority step 12 is outside 0..9",
+        "inspect --broker.url sentinel://h1:26379   | needs --sentinel.master-name",
+        "inspect --output yaml                      | Invalid value for option '--output'",
+    })
+    void badInputGetsOneClearLineAndTheUsageExitCode(String args, String expected) {
+        Result r = run(args.trim().split(" +"));
+        assertEquals(ExitCodes.USAGE, r.code(), r.all());
+        assertTrue(r.err().contains(expected), r.err());
+        assertTrue(r.err().startsWith("error: "), r.err());
+        assertFalse(r.all().contains("\tat "), "no stack trace: " + r.all());
+        assertFalse(r.all().contains(SECRET), "no password: " + r.all());
+    }
+
+    @Test
+    void unreachableBrokerExitsThreeWithAHint() throws Exception {
+        Result r = run("inspect", "--broker.url", "redis://:" + SECRET + "@127.0.0.1:" + closedPort() + "/0");
+        assertEquals(ExitCodes.BROKER, r.code(), r.all());
+        List<String> lines = r.err().lines().toList();
+        assertTrue(lines.get(0).startsWith("error: cannot reach the broker"), r.err());
+        assertTrue(r.err().contains("redis-server"), "says what to do: " + r.err());
+        assertFalse(r.all().contains(SECRET));
+        assertFalse(r.all().contains("\tat "));
+    }
+
+    @Test
+    void wrongPasswordIsReportedAsSuch() {
+        REDIS.acl("SETUSER", "cli-user", "on", ">right", "~*", "+@all");
+        Result r = run("inspect", "--broker.url",
+                "redis://cli-user:" + SECRET + "@" + REDIS.host() + ":" + REDIS.port() + "/0");
+        assertEquals(ExitCodes.BROKER, r.code(), r.all());
+        assertTrue(r.err().contains("refused the credentials"), r.err());
+        assertFalse(r.all().contains(SECRET));
+    }
+
+    @Test
+    void inspectPrintsATableAndJson() {
+        try (RedisClient redis = REDIS.client()) {
+            CeleryRedis celery = new CeleryRedis(redis);
+            celery.publish("evaluation", 0, 3);
+            celery.publish("evaluation", 9, 2);
+            celery.declare("idle");
+        }
+        String url = REDIS.url() + "/0";
+        Result table = run("inspect", "--broker.url", url);
+        assertEquals(0, table.code(), table.all());
+        List<String> lines = table.out().lines().toList();
+        assertEquals(List.of("QUEUE", "LENGTH", "BY", "PRIORITY", "RESERVED", "SCHEDULED"),
+                List.of(lines.get(0).trim().split(" +")));
+        assertEquals(List.of("evaluation", "5", "0=3", "9=2", "0", "0"), List.of(lines.get(1).trim().split(" +")));
+        assertEquals(List.of("idle", "0", "-", "0", "0"), List.of(lines.get(2).trim().split(" +")));
+        int reservedEnd = lines.get(0).indexOf("RESERVED") + "RESERVED".length();
+        for (String line : lines) {
+            assertEquals(lines.get(0).length(), line.length(), "numbers are right-aligned: " + table.out());
+            assertTrue(Character.isDigit(line.charAt(reservedEnd - 1)) || line == lines.get(0), line);
+        }
+
+        Result json = run("inspect", "--broker.url", url, "--output", "json");
+        assertEquals(0, json.code(), json.all());
+        assertTrue(json.out().contains("\"name\" : \"evaluation\""), json.out());
+        assertTrue(json.out().contains("\"length\" : 5"), json.out());
+        assertTrue(json.out().contains("\"9\" : 2"), json.out());
+    }
+
+    @Test
+    void passwordFromTheEnvironmentNeverAppearsInHelpOrErrors() throws Exception {
+        Map<String, String> env = Map.of("CELERY_BROKER_URL",
+                "redis://:" + SECRET + "@127.0.0.1:" + closedPort() + "/0");
+        Result help = runProcess(env, "serve", "--help");
+        assertEquals(0, help.code(), help.all());
+        assertFalse(help.all().contains(SECRET), help.all());
+        Result inspect = runProcess(env, "inspect");
+        assertEquals(ExitCodes.BROKER, inspect.code(), inspect.all());
+        assertTrue(inspect.err().contains("cannot reach the broker"), inspect.err());
+        assertFalse(inspect.all().contains(SECRET), inspect.all());
+    }
+}

@@ -1,0 +1,137 @@
+package io.celeryexporter.exporter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.celeryexporter.broker.BrokerConnector;
+import io.celeryexporter.broker.BrokerSettings;
+import io.celeryexporter.broker.BrokerUrl;
+import io.celeryexporter.broker.TlsSettings;
+import io.celeryexporter.celery.KeyNaming;
+import io.celeryexporter.celery.MessageDecoder;
+import io.celeryexporter.celery.PrioritySteps;
+import io.celeryexporter.testing.CeleryRedis;
+import io.celeryexporter.testing.Eventually;
+import io.celeryexporter.testing.Http;
+import io.celeryexporter.testing.Metrics;
+import io.celeryexporter.testing.RedisServer;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.RedisClient;
+
+/** The exporter as a whole: a real Redis it may lose, the poll loop, and HTTP. */
+class ExporterHttpTest {
+
+    private static final Duration POLL = Duration.ofMillis(200);
+    private static final String PASSWORD = "TopSecret-42";
+
+    private RedisServer redis;
+    private Exporter exporter;
+    private String base;
+
+    @BeforeEach
+    void start() throws Exception {
+        redis = RedisServer.start("--requirepass", PASSWORD);
+        try (RedisClient client = RedisClient.create("redis://:" + PASSWORD + "@127.0.0.1:" + redis.port())) {
+            CeleryRedis celery = new CeleryRedis(client);
+            celery.publish("evaluation", 0, 7);
+            celery.publish("evaluation", 9, 2);
+            celery.declare("idle");
+            celery.publish("weird \"name\"\n", 0, 1);
+        }
+        BrokerUrl url = BrokerUrl.parse("redis://:" + PASSWORD + "@127.0.0.1:" + redis.port() + "/0");
+        ExporterConfig config = new ExporterConfig(KeyNaming.withPrefix(""), PrioritySteps.ALL, List.of(), POLL,
+                Duration.ofSeconds(30));
+        exporter = Exporter.start(BrokerConnector.connect(new BrokerSettings(url, null, TlsSettings.DEFAULT,
+                        Duration.ofMillis(500))), url.redacted(), config, new MessageDecoder(List.of()),
+                ListenAddress.parse("127.0.0.1:0"), "test");
+        base = "http://127.0.0.1:" + exporter.address().getPort();
+        Eventually.await(Duration.ofSeconds(5), "first poll", () -> exporter.state().isReady());
+    }
+
+    @AfterEach
+    void stop() {
+        exporter.close();
+        redis.close();
+    }
+
+    private Metrics metrics() {
+        return Metrics.parse(Http.get(base + "/metrics").body());
+    }
+
+    @Test
+    void servesQueueFiguresAndHealthInPrometheusText() {
+        HttpResponse<String> response = Http.get(base + "/metrics");
+        assertEquals(200, response.statusCode());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
+        Metrics m = Metrics.parse(response.body());
+        assertEquals(9, m.value("celery_queue_length{queue_name=\"evaluation\"}").orElseThrow());
+        assertEquals(7, m.value("celery_queue_length_by_priority{priority=\"0\",queue_name=\"evaluation\"}")
+                .orElseThrow());
+        assertEquals(2, m.value("celery_queue_length_by_priority{priority=\"9\",queue_name=\"evaluation\"}")
+                .orElseThrow());
+        assertEquals(0, m.value("celery_queue_length{queue_name=\"idle\"}").orElseThrow());
+        assertEquals(1, m.value("celery_queue_length{queue_name=\"weird \\\"name\\\"\\n\"}").orElseThrow(),
+                "label values are escaped");
+        assertEquals(0, m.value("celery_queue_reserved_tasks{queue_name=\"idle\"}").orElseThrow());
+        assertEquals(0, m.value("celery_queue_scheduled_tasks{queue_name=\"idle\"}").orElseThrow());
+        assertEquals(1, m.value("celery_exporter_broker_up").orElseThrow());
+        assertEquals(0, m.value("celery_exporter_poll_errors_total").orElseThrow());
+        assertEquals(0, m.value("celery_exporter_undecodable_messages_total{queue_name=\"idle\"}").orElseThrow());
+        assertEquals(1, m.value("celery_exporter_build_info{version=\"test\"}").orElseThrow());
+        assertTrue(m.value("celery_exporter_poll_duration_seconds").orElseThrow() > 0);
+        assertTrue(m.value("celery_exporter_last_successful_poll_timestamp_seconds").orElseThrow() > 1.7e9);
+        assertTrue(m.hasFamily("jvm_memory_used_bytes"), "JVM metrics are served");
+        assertFalse(response.body().contains(PASSWORD));
+    }
+
+    @Test
+    void negotiatesOpenMetrics() {
+        HttpResponse<String> response = Http.get(base + "/metrics",
+                "Accept", "application/openmetrics-text; version=1.0.0");
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/openmetrics-text"));
+        assertTrue(response.body().contains("celery_queue_length{queue_name=\"evaluation\"} 9"));
+        assertTrue(response.body().strip().endsWith("# EOF"));
+    }
+
+    @Test
+    void landingPageShowsQueuesAndMasksThePassword() {
+        HttpResponse<String> page = Http.get(base + "/");
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body().contains("<td>evaluation</td><td>9</td>"), page.body());
+        assertTrue(page.body().contains("weird &quot;name&quot;"), "names are HTML-escaped");
+        assertTrue(page.body().contains("redis://:****@127.0.0.1"));
+        assertFalse(page.body().contains(PASSWORD));
+        assertTrue(page.body().contains("href=\"metrics\""));
+        assertEquals(404, Http.get(base + "/nothing-here").statusCode());
+    }
+
+    @Test
+    void brokerOutageWithholdsStaleQueueSeriesAndRecoversWithinOneInterval() {
+        assertEquals(200, Http.get(base + "/-/ready").statusCode());
+        redis.kill();
+        Eventually.await(Duration.ofSeconds(5), "broker_up 0",
+                () -> metrics().value("celery_exporter_broker_up").orElse(-1) == 0);
+        HttpResponse<String> ready = Http.get(base + "/-/ready");
+        assertEquals(503, ready.statusCode());
+        assertFalse(ready.body().contains(PASSWORD));
+        assertEquals(200, Http.get(base + "/-/healthy").statusCode(), "the process itself is healthy");
+        Eventually.await(Duration.ofSeconds(5), "queue series withheld once stale",
+                () -> !metrics().hasFamily("celery_queue_length"));
+        Metrics down = metrics();
+        assertTrue(down.value("celery_exporter_poll_errors_total").orElseThrow() >= 1);
+        assertFalse(down.hasFamily("celery_queue_reserved_tasks"));
+
+        redis.restart(); // empty: Redis keeps nothing on disk here
+        long restartedAt = System.nanoTime();
+        Eventually.await(Duration.ofSeconds(5), "recovery", () -> exporter.state().isReady());
+        Duration recovery = Duration.ofNanos(System.nanoTime() - restartedAt);
+        assertTrue(recovery.compareTo(POLL.multipliedBy(3)) < 0, "recovered after " + recovery);
+        assertEquals(1, metrics().value("celery_exporter_broker_up").orElseThrow());
+    }
+}

@@ -1,0 +1,101 @@
+package io.celeryexporter.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Drives the real Celery client (Debian's python3-celery, in the system Python) with the scripts in
+ * {@code src/test/resources/celery}.
+ */
+public final class CeleryPython implements AutoCloseable {
+
+    private static final String PYTHON = "/usr/bin/python3";
+    private static final List<String> SCRIPTS = List.of("celery_app.py", "publish.py", "inspect_worker.py");
+
+    private final Path dir;
+    private final Map<String, String> env = new HashMap<>();
+    private final List<Process> workers = new ArrayList<>();
+
+    /** @param brokerUrl the broker the Celery app uses; {@code settings} adds PRIORITY_STEPS, KEY_PREFIX, … */
+    public CeleryPython(String brokerUrl, Map<String, String> settings) throws IOException {
+        requireCelery();
+        dir = Files.createTempDirectory("celery-app");
+        for (String script : SCRIPTS) {
+            try (InputStream in = CeleryPython.class.getResourceAsStream("/celery/" + script)) {
+                Files.write(dir.resolve(script), in.readAllBytes());
+            }
+        }
+        env.put("BROKER_URL", brokerUrl);
+        env.put("C_FORCE_ROOT", "1"); // CI runs as root; Celery refuses pickle as root without it
+        env.put("FLAG_FILE", dir.resolve("release").toString());
+        env.putAll(settings);
+    }
+
+    private static void requireCelery() {
+        try {
+            Process p = new ProcessBuilder(PYTHON, "-c", "import celery").redirectErrorStream(true).start();
+            if (p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0) {
+                return;
+            }
+        } catch (IOException | InterruptedException e) {
+            // reported below
+        }
+        throw new IllegalStateException("The Celery interop tests need the real Celery client:"
+                + " apt-get install python3-celery (it installs into " + PYTHON + ").");
+    }
+
+    /** Runs a script to completion and returns its stdout; fails with its output when it exits non-zero. */
+    public String run(String script, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(PYTHON, script));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
+        pb.environment().putAll(env);
+        Path err = dir.resolve(script + ".err");
+        pb.redirectError(err.toFile());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IllegalStateException(script + " failed: " + Files.readString(err));
+        }
+        return out.strip();
+    }
+
+    /** Starts {@code celery worker} (prefork, concurrency 1, prefetch ×4) on one queue. */
+    public void startWorker(String queue) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(PYTHON, "-m", "celery", "-A", "celery_app", "worker", "-Q", queue,
+                "-c", "1", "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "warning",
+                "-n", "interop@localhost").directory(dir.toFile());
+        pb.environment().putAll(env);
+        pb.redirectErrorStream(true).redirectOutput(dir.resolve("worker.log").toFile());
+        workers.add(pb.start());
+    }
+
+    /** Lets every blocked {@code demo.slow} task finish. */
+    public void releaseSlowTasks() throws IOException {
+        Files.writeString(dir.resolve("release"), "go");
+    }
+
+    @Override
+    public void close() throws IOException {
+        releaseSlowTasks();
+        for (Process worker : workers) {
+            worker.destroy();
+            try {
+                if (!worker.waitFor(15, TimeUnit.SECONDS)) {
+                    worker.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

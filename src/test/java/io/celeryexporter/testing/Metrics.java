@@ -1,0 +1,35 @@
+package io.celeryexporter.testing;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalDouble;
+
+/** Parses Prometheus text exposition into {@code series -> value}, for assertions on what /metrics serves. */
+public final class Metrics {
+
+    private final Map<String, Double> samples = new LinkedHashMap<>();
+
+    private Metrics(String text) {
+        for (String line : text.split("\n")) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            int space = line.lastIndexOf(' ');
+            samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+        }
+    }
+
+    public static Metrics parse(String text) {
+        return new Metrics(text);
+    }
+
+    /** The value of an exact series, e.g. {@code celery_queue_length{queue_name="a"}}. */
+    public OptionalDouble value(String series) {
+        Double v = samples.get(series);
+        return v == null ? OptionalDouble.empty() : OptionalDouble.of(v);
+    }
+
+    public boolean hasFamily(String name) {
+        return samples.keySet().stream().anyMatch(s -> s.equals(name) || s.startsWith(name + "{"));
+    }
+}

@@ -1,0 +1,40 @@
+"""A Celery app configured from the environment, for the interoperability tests.
+
+BROKER_URL       broker URL (required)
+PRIORITY_STEPS   e.g. "0,3,6,9" (kombu's priority_steps transport option; unset = kombu's default)
+KEY_PREFIX       kombu's global_keyprefix transport option (unset = none)
+FLAG_FILE        demo.slow blocks until this file exists
+"""
+import os
+import time
+
+from celery import Celery
+
+options = {}
+if os.environ.get("PRIORITY_STEPS"):
+    options["priority_steps"] = [int(s) for s in os.environ["PRIORITY_STEPS"].split(",")]
+if os.environ.get("KEY_PREFIX"):
+    options["global_keyprefix"] = os.environ["KEY_PREFIX"]
+
+app = Celery("interop", broker=os.environ["BROKER_URL"])
+app.conf.update(
+    broker_transport_options=options,
+    accept_content=["json", "pickle"],
+    worker_prefetch_multiplier=4,
+    worker_hijack_root_logger=False,
+    broker_connection_retry_on_startup=True,
+)
+
+
+@app.task(name="demo.add")
+def add(x, y):
+    return x + y
+
+
+@app.task(name="demo.slow")
+def slow(n):
+    flag = os.environ.get("FLAG_FILE", "")
+    deadline = time.time() + 120
+    while flag and not os.path.exists(flag) and time.time() < deadline:
+        time.sleep(0.05)
+    return n
