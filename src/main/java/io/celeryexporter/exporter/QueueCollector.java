@@ -1,10 +1,15 @@
 package io.celeryexporter.exporter;
 
+import io.celeryexporter.tracking.QueueWait;
+import io.celeryexporter.tracking.WaitBuckets;
 import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
@@ -62,6 +67,53 @@ public final class QueueCollector implements MultiCollector {
                 "Tasks taken by workers (unacked) but not started, ETA tasks excluded.", null, reserved));
         out.metricSnapshot(gauge("celery_queue_scheduled_tasks",
                 "ETA/countdown tasks held by workers until they are due.", null, scheduled));
+        addWaitFamilies(out, result);
+    }
+
+    private static void addWaitFamilies(MetricSnapshots.Builder out, PollResult result) {
+        List<GaugeDataPointSnapshot> oldest = new ArrayList<>();
+        List<GaugeDataPointSnapshot> average = new ArrayList<>();
+        List<GaugeDataPointSnapshot> lowerBound = new ArrayList<>();
+        List<CounterDataPointSnapshot> enqueued = new ArrayList<>();
+        List<CounterDataPointSnapshot> dequeued = new ArrayList<>();
+        List<HistogramDataPointSnapshot> waits = new ArrayList<>();
+        double[] bounds = histogramBounds();
+        for (QueueStats q : result.queues()) {
+            Labels queue = Labels.of(QUEUE, q.name());
+            QueueWait w = q.waiting();
+            oldest.add(point(queue, w.oldestAge()));
+            average.add(point(queue, w.averageWait()));
+            lowerBound.add(point(queue, w.ageIsLowerBound() ? 1 : 0));
+            enqueued.add(CounterDataPointSnapshot.builder().labels(queue).value(w.enqueued()).build());
+            dequeued.add(CounterDataPointSnapshot.builder().labels(queue).value(w.dequeued()).build());
+            waits.add(HistogramDataPointSnapshot.builder().labels(queue)
+                    .classicHistogramBuckets(ClassicHistogramBuckets.of(bounds, w.waits().counts()))
+                    .sum(w.waits().sum()).build());
+        }
+        out.metricSnapshot(gauge("celery_queue_oldest_task_age_seconds",
+                "How long the oldest queued task has waited (the longest among the heads of the priority sub-lists);"
+                        + " 0 when the queue is empty.", Unit.SECONDS, oldest));
+        out.metricSnapshot(gauge("celery_queue_average_wait_seconds",
+                "Mean time the tasks now queued have waited so far; 0 when the queue is empty.", Unit.SECONDS,
+                average));
+        out.metricSnapshot(gauge("celery_queue_age_lower_bound",
+                "1 while the oldest age is only a lower bound: the task was queued before the exporter started and"
+                        + " carries no time of its own.", null, lowerBound));
+        out.metricSnapshot(counter("celery_queue_enqueued",
+                "Tasks the exporter saw arrive in the queue.", enqueued));
+        out.metricSnapshot(counter("celery_queue_dequeued",
+                "Tasks the exporter saw leave the queue (taken by workers).", dequeued));
+        HistogramSnapshot.Builder histogram = HistogramSnapshot.builder().name("celery_queue_wait_seconds")
+                .help("Time the tasks workers took had spent in the queue.").unit(Unit.SECONDS);
+        waits.forEach(histogram::dataPoint);
+        out.metricSnapshot(histogram.build());
+    }
+
+    private static double[] histogramBounds() {
+        double[] finite = WaitBuckets.bounds();
+        double[] bounds = java.util.Arrays.copyOf(finite, finite.length + 1);
+        bounds[finite.length] = Double.POSITIVE_INFINITY;
+        return bounds;
     }
 
     private void addHealthFamilies(MetricSnapshots.Builder out, List<QueueStats> queues) {

@@ -1,5 +1,6 @@
 package io.celeryexporter.exporter;
 
+import io.celeryexporter.tracking.QueueWait;
 import java.util.Collections;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -11,8 +12,10 @@ import java.util.TreeMap;
  * @param lengthByPriority messages waiting in each priority sub-list, by step
  * @param reserved         taken by workers (unacked) but not started; ETA tasks excluded
  * @param scheduled        ETA/countdown tasks held by workers
+ * @param waiting          oldest age, average wait, arrivals, departures and time-in-queue histogram
  */
-public record QueueStats(String name, SortedMap<Integer, Long> lengthByPriority, long reserved, long scheduled) {
+public record QueueStats(String name, SortedMap<Integer, Long> lengthByPriority, long reserved, long scheduled,
+                         QueueWait waiting) {
 
     public QueueStats {
         lengthByPriority = Collections.unmodifiableSortedMap(new TreeMap<>(lengthByPriority));

@@ -1,0 +1,101 @@
+package io.celeryexporter.exporter;
+
+import io.celeryexporter.broker.ListProbe;
+import io.celeryexporter.broker.ListReading;
+import io.celeryexporter.broker.RedisBroker;
+import io.celeryexporter.celery.MessageDecoder;
+import io.celeryexporter.celery.TaskMessage;
+import io.celeryexporter.celery.UndecodableMessageException;
+import io.celeryexporter.tracking.ListObservation;
+import io.celeryexporter.tracking.ListTracker;
+import java.util.Arrays;
+
+/**
+ * Follows one Redis list between polls: builds its probe for the next snapshot and turns the snapshot's reading into a
+ * {@link ListObservation} for its {@link ListTracker}.
+ *
+ * <p>Arrivals are found by where the previous poll's newest element now stands ({@code LPOS … MAXLEN}, inside the
+ * snapshot). If it is not within the search limit and the list is longer than that, one {@code LPOS} without a limit
+ * runs after the snapshot; it stops at the element, so it costs the number of arrivals, and when the element is gone
+ * the list holds only arrivals anyway.
+ */
+final class ListWatcher {
+
+    static final int SEARCH_LIMIT = 1000;
+
+    private final byte[] key;
+    private final String queue;
+    private final ListTracker tracker = new ListTracker();
+    private boolean seen;
+    private byte[] lastNewest;
+    private byte[] headBytes;
+    private TaskMessage head;
+
+    ListWatcher(byte[] key, String queue) {
+        this.key = key;
+        this.queue = queue;
+    }
+
+    ListProbe probe() {
+        return new ListProbe(key, lastNewest, SEARCH_LIMIT, true);
+    }
+
+    ListTracker.View observe(ListReading reading, RedisBroker broker, MessageDecoder decoder,
+                             UndecodableCounter undecodable, double now) {
+        long length = reading.length();
+        readHead(reading.oldest(), decoder, undecodable);
+        double headTime = Double.NaN;
+        boolean notDue = false;
+        if (head != null && length > 0) {
+            if (head.hasEta()) {
+                notDue = head.eta() > now;
+                headTime = head.eta(); // ETA tasks wait from their ETA, not from publish
+            } else if (head.hasPublishedAt()) {
+                headTime = head.publishedAt();
+            }
+        }
+        ListObservation observation = seen
+                ? new ListObservation(length, arrivals(reading, broker), headTime, notDue)
+                : ListObservation.firstLook(length, headTime, notDue);
+        seen = true;
+        lastNewest = length > 0 ? reading.newest() : null;
+        return tracker.update(observation, now);
+    }
+
+    private long arrivals(ListReading reading, RedisBroker broker) {
+        long length = reading.length();
+        if (lastNewest == null) {
+            return length; // empty at the last poll: everything is new
+        }
+        if (reading.positionOfLastNewest() != null) {
+            return reading.positionOfLastNewest();
+        }
+        if (length <= SEARCH_LIMIT) {
+            return length; // the previous newest is gone, so every earlier element is gone too
+        }
+        Long position = broker.positionOf(key, lastNewest);
+        return position == null ? length : Math.min(position, length);
+    }
+
+    private void readHead(byte[] oldest, MessageDecoder decoder, UndecodableCounter undecodable) {
+        if (oldest == null) {
+            headBytes = null;
+            head = null;
+            return;
+        }
+        if (Arrays.equals(oldest, headBytes)) {
+            return; // same head as last poll: decoded already (or known undecodable)
+        }
+        headBytes = oldest;
+        try {
+            head = decoder.decode(oldest);
+        } catch (UndecodableMessageException e) {
+            head = null;
+            undecodable.record(queue, e.getMessage());
+        }
+    }
+
+    ListTracker tracker() {
+        return tracker;
+    }
+}

@@ -1,0 +1,18 @@
+package io.celeryexporter.tracking;
+
+/**
+ * What one poll learned about one list, already resolved from Redis replies.
+ *
+ * @param length    {@code LLEN}
+ * @param arrivals  elements pushed at the newest end since the previous poll, or -1 when this is the tracker's first
+ *                  look at the list (after an exporter start): then nothing is known of when its elements came
+ * @param headTime  the best known time the oldest element (index -1) started waiting, from the message itself
+ *                  (publish-time header, {@code expires - expiration}, or a past ETA); NaN when the message has none
+ * @param headNotDue the oldest element is an ETA task whose ETA is still in the future: it is not waiting yet
+ */
+public record ListObservation(long length, long arrivals, double headTime, boolean headNotDue) {
+
+    public static ListObservation firstLook(long length, double headTime, boolean headNotDue) {
+        return new ListObservation(length, -1, headTime, headNotDue);
+    }
+}
