@@ -38,3 +38,20 @@ def slow(n):
     while flag and not os.path.exists(flag) and time.time() < deadline:
         time.sleep(0.05)
     return n
+
+
+if os.environ.get("RECORD_RECEIVED"):
+    import redis
+    from celery.signals import task_received
+
+    _recorder = redis.Redis.from_url(os.environ["BROKER_URL"])
+
+    @task_received.connect
+    def _record_received(request=None, **_):
+        """Test bookkeeping only: when the worker took each task off the queue."""
+        _recorder.hset("interop:received", request.id, repr(time.time()))
+
+
+@app.task(name="demo.nap")
+def nap(seconds):
+    time.sleep(seconds)

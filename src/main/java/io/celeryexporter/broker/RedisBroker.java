@@ -69,9 +69,29 @@ public final class RedisBroker implements AutoCloseable {
         return call(() -> client.lpos(key, element));
     }
 
-    /** Elements {@code start..stop} (inclusive, negative from the end) of a list. */
-    public List<byte[]> range(byte[] key, long start, long stop) {
-        return call(() -> client.lrange(key, start, stop));
+    /**
+     * Reads {@code LRANGE start stop} together with the positions of an anchor and, optionally, a marker element, in
+     * one transaction. Callers keep {@code stop - start} at most {@link #PAGE}: the server is blocked while it runs.
+     */
+    public AnchoredRange anchoredRange(byte[] key, byte[] anchor, int searchLimit, long start, long stop,
+                                       byte[] marker) {
+        return call(() -> {
+            Response<Long> length;
+            Response<Long> anchorPosition;
+            Response<Long> markerPosition = null;
+            Response<List<byte[]>> elements;
+            try (AbstractTransaction tx = client.multi()) {
+                length = tx.llen(key);
+                anchorPosition = tx.lpos(key, anchor, LPosParams.lPosParams().maxlen(searchLimit));
+                if (marker != null) {
+                    markerPosition = tx.lpos(key, marker, LPosParams.lPosParams().maxlen(searchLimit));
+                }
+                elements = tx.lrange(key, start, stop);
+                tx.exec();
+            }
+            return new AnchoredRange(length.get(), anchorPosition.get(),
+                    markerPosition == null ? null : markerPosition.get(), elements.get());
+        });
     }
 
     /** Every key matching a glob pattern, read with SCAN (never KEYS), page by page. */

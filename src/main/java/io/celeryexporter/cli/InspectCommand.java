@@ -34,8 +34,7 @@ public final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         BrokerSettings settings = broker.settings();
-        ExporterConfig config = new ExporterConfig(queues.naming(), queues.steps(), queues.queues,
-                Duration.ofSeconds(1), queues.discoveryInterval);
+        ExporterConfig config = queues.config(Duration.ofSeconds(1), Integer.MAX_VALUE);
         PollResult result;
         try (RedisBroker redis = BrokerConnector.connect(settings)) {
             result = new Poller(redis, config, queues.decoder(), new UndecodableCounter(), Clock.systemUTC()).poll();

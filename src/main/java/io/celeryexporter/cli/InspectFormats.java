@@ -45,6 +45,10 @@ final class InspectFormats {
             }
             out.append(System.lineSeparator());
         }
+        for (QueueStats q : result.queues()) {
+            q.tasksByName().forEach((task, n) -> out.append(q.name()).append("  ").append(task).append("  ")
+                    .append(n).append(System.lineSeparator()));
+        }
         return out.toString();
     }
 
@@ -77,6 +81,15 @@ final class InspectFormats {
                 g.writeEndObject();
                 g.writeNumberField("reserved", q.reserved());
                 g.writeNumberField("scheduled", q.scheduled());
+                g.writeNumberField("oldest_task_age_seconds", q.waiting().oldestAge());
+                g.writeBooleanField("age_is_lower_bound", q.waiting().ageIsLowerBound());
+                if (!q.tasksByName().isEmpty()) {
+                    g.writeObjectFieldStart("tasks");
+                    for (Map.Entry<String, Long> e : q.tasksByName().entrySet()) {
+                        g.writeNumberField(e.getKey(), e.getValue());
+                    }
+                    g.writeEndObject();
+                }
                 g.writeEndObject();
             }
             g.writeEndArray();

@@ -3,6 +3,7 @@ package io.celeryexporter.cli;
 import io.celeryexporter.celery.KeyNaming;
 import io.celeryexporter.celery.MessageDecoder;
 import io.celeryexporter.celery.PrioritySteps;
+import io.celeryexporter.exporter.ExporterConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +34,36 @@ public final class QueueOptions {
             description = {"Message header holding the publish time (epoch seconds or ISO-8601), best first",
                 "(repeatable). Default: " + MessageDecoder.SENTRY_ENQUEUED_TIME_HEADER + ", which the Sentry SDK adds."})
     List<String> enqueueTimeHeaders = new ArrayList<>(List.of(MessageDecoder.SENTRY_ENQUEUED_TIME_HEADER));
+
+    @Option(names = "--task-breakdown",
+            description = "Also export celery_queue_tasks: exact counts of queued tasks per task name.")
+    boolean taskBreakdown;
+
+    @Option(names = "--task-breakdown.max-names", paramLabel = "N", defaultValue = "100",
+            description = "Task names to count before the rest count as 'other'. Default: ${DEFAULT-VALUE}.")
+    int maxTaskNames;
+
+    @Option(names = "--task-breakdown.pages-per-poll", paramLabel = "N", defaultValue = "10",
+            description = {"Pages of 1000 messages read per poll while building the counts (at start, and after",
+                "kombu restores messages). Default: ${DEFAULT-VALUE}."})
+    int breakdownPagesPerPoll;
+
+    ExporterConfig.TaskBreakdownConfig breakdown(int pagesPerPoll) {
+        if (maxTaskNames < 1 || pagesPerPoll < 1) {
+            throw new IllegalArgumentException("--task-breakdown.max-names and .pages-per-poll must be at least 1");
+        }
+        return taskBreakdown ? new ExporterConfig.TaskBreakdownConfig(true, maxTaskNames, pagesPerPoll)
+                : ExporterConfig.TaskBreakdownConfig.OFF;
+    }
+
+    /** The exporter configuration; {@code pagesPerPoll} overrides the breakdown budget (inspect reads all at once). */
+    ExporterConfig config(Duration pollInterval, int pagesPerPoll) {
+        return new ExporterConfig(naming(), steps(), queues, pollInterval, discoveryInterval, breakdown(pagesPerPoll));
+    }
+
+    ExporterConfig config(Duration pollInterval) {
+        return config(pollInterval, breakdownPagesPerPoll);
+    }
 
     MessageDecoder decoder() {
         return new MessageDecoder(enqueueTimeHeaders);

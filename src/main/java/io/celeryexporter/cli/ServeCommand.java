@@ -36,8 +36,7 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         BrokerSettings settings = broker.settings();
         ListenAddress listen = ListenAddress.parse(listenAddress);
-        ExporterConfig config = new ExporterConfig(queues.naming(), queues.steps(), queues.queues, pollInterval,
-                queues.discoveryInterval);
+        ExporterConfig config = queues.config(pollInterval);
         CountDownLatch stopped = new CountDownLatch(1);
         Exporter exporter = Exporter.start(BrokerConnector.connect(settings), settings.url().redacted(), config,
                 queues.decoder(), listen, Version.current());

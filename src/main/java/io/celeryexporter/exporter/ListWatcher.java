@@ -9,6 +9,7 @@ import io.celeryexporter.celery.UndecodableMessageException;
 import io.celeryexporter.tracking.ListObservation;
 import io.celeryexporter.tracking.ListTracker;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * Follows one Redis list between polls: builds its probe for the next snapshot and turns the snapshot's reading into a
@@ -26,14 +27,18 @@ final class ListWatcher {
     private final byte[] key;
     private final String queue;
     private final ListTracker tracker = new ListTracker();
+    private final TaskBreakdown breakdown;
     private boolean seen;
+    private long lastLength;
     private byte[] lastNewest;
     private byte[] headBytes;
     private TaskMessage head;
 
-    ListWatcher(byte[] key, String queue) {
+    /** @param breakdown per-task-name counts to keep in step with the list, or null when not wanted */
+    ListWatcher(byte[] key, String queue, TaskBreakdown breakdown) {
         this.key = key;
         this.queue = queue;
+        this.breakdown = breakdown;
     }
 
     ListProbe probe() {
@@ -41,9 +46,9 @@ final class ListWatcher {
     }
 
     ListTracker.View observe(ListReading reading, RedisBroker broker, MessageDecoder decoder,
-                             UndecodableCounter undecodable, double now) {
+                             UndecodableCounter undecodable, double now, TaskBreakdown.Budget budget) {
         long length = reading.length();
-        readHead(reading.oldest(), decoder, undecodable);
+        boolean newHead = readHead(reading.oldest(), decoder, undecodable);
         double headTime = Double.NaN;
         boolean notDue = false;
         if (head != null && length > 0) {
@@ -54,10 +59,16 @@ final class ListWatcher {
                 headTime = head.publishedAt();
             }
         }
-        ListObservation observation = seen
-                ? new ListObservation(length, arrivals(reading, broker), headTime, notDue)
-                : ListObservation.firstLook(length, headTime, notDue);
+        long arrivals = seen ? arrivals(reading, broker) : -1;
+        ListObservation observation = new ListObservation(length, arrivals, headTime, notDue);
+        if (breakdown != null) {
+            // kombu restores push back at the consuming end, as redelivered messages: arrivals cannot place them
+            boolean restored = seen && (lastLength + arrivals - length < 0
+                    || (newHead && head != null && head.redelivered()));
+            breakdown.update(length, arrivals, length > 0 ? reading.newest() : null, restored, broker, budget);
+        }
         seen = true;
+        lastLength = length;
         lastNewest = length > 0 ? reading.newest() : null;
         return tracker.update(observation, now);
     }
@@ -77,14 +88,15 @@ final class ListWatcher {
         return position == null ? length : Math.min(position, length);
     }
 
-    private void readHead(byte[] oldest, MessageDecoder decoder, UndecodableCounter undecodable) {
+    /** Decodes the oldest element unless it is the same as last poll's; returns whether it changed. */
+    private boolean readHead(byte[] oldest, MessageDecoder decoder, UndecodableCounter undecodable) {
         if (oldest == null) {
             headBytes = null;
             head = null;
-            return;
+            return false;
         }
         if (Arrays.equals(oldest, headBytes)) {
-            return; // same head as last poll: decoded already (or known undecodable)
+            return false; // decoded already (or known undecodable)
         }
         headBytes = oldest;
         try {
@@ -93,9 +105,15 @@ final class ListWatcher {
             head = null;
             undecodable.record(queue, e.getMessage());
         }
+        return true;
     }
 
     ListTracker tracker() {
         return tracker;
+    }
+
+    /** The per-task-name counts, when kept and complete. */
+    Optional<TaskBreakdown> breakdown() {
+        return breakdown != null && breakdown.ready() ? Optional.of(breakdown) : Optional.empty();
     }
 }

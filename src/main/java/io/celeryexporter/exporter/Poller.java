@@ -7,11 +7,14 @@ import io.celeryexporter.celery.MessageDecoder;
 import java.time.Clock;
 import io.celeryexporter.tracking.ListTracker;
 import io.celeryexporter.tracking.QueueWait;
+import io.celeryexporter.tracking.TaskNameRuns;
+import io.celeryexporter.tracking.TaskNames;
 import io.celeryexporter.tracking.WaitHistogram;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -29,6 +32,7 @@ public final class Poller {
     private final UndecodableCounter undecodable;
     /** Per queue, per priority step: the state carried from poll to poll. */
     private final Map<String, Map<Integer, ListWatcher>> watchers = new HashMap<>();
+    private final TaskNames taskNames;
 
     private RoutingTable routing = RoutingTable.EMPTY;
     private long nextDiscoveryMillis = Long.MIN_VALUE;
@@ -41,6 +45,7 @@ public final class Poller {
         this.unacked = new UnackedTally(decoder, undecodable);
         this.decoder = decoder;
         this.undecodable = undecodable;
+        this.taskNames = new TaskNames(config.breakdown().maxNames());
     }
 
     /** Reads the broker once. Throws {@link io.celeryexporter.broker.BrokerException} when the broker fails. */
@@ -55,8 +60,7 @@ public final class Poller {
         for (String queue : queues) {
             Map<Integer, ListWatcher> byStep = watchers.computeIfAbsent(queue, q -> new TreeMap<>());
             for (int step : steps) {
-                order.add(byStep.computeIfAbsent(step,
-                        s -> new ListWatcher(config.naming().listKey(queue, s), queue)));
+                order.add(byStep.computeIfAbsent(step, s -> newWatcher(config.naming().listKey(queue, s), queue)));
             }
         }
         List<ListProbe> probes = order.stream().map(ListWatcher::probe).toList();
@@ -66,6 +70,7 @@ public final class Poller {
         Map<String, UnackedTally.Counts> held = unacked.read(broker, unackedKey, snapshot.hashLengths().get(0), routing);
 
         List<QueueStats> stats = new ArrayList<>(queues.size());
+        TaskBreakdown.Budget budget = new TaskBreakdown.Budget(config.breakdown().pagesPerPoll());
         int i = 0;
         for (String queue : queues) {
             TreeMap<Integer, Long> lengthByStep = new TreeMap<>();
@@ -74,7 +79,7 @@ public final class Poller {
             for (int step : steps) {
                 ListWatcher watcher = order.get(i);
                 ListTracker.View view = watcher.observe(snapshot.lists().get(i), broker, decoder, undecodable,
-                        takenAt);
+                        takenAt, budget);
                 i++;
                 lengthByStep.put(step, view.length());
                 views.add(view);
@@ -82,9 +87,34 @@ public final class Poller {
             }
             UnackedTally.Counts counts = held.getOrDefault(queue, new UnackedTally.Counts(0, 0));
             stats.add(new QueueStats(queue, lengthByStep, counts.reserved(), counts.scheduled(),
-                    QueueWait.combine(views, waits)));
+                    QueueWait.combine(views, waits), taskCounts(watchers.get(queue).values())));
         }
         return new PollResult(stats, takenAt, (System.nanoTime() - startNanos) / 1e9);
+    }
+
+    private ListWatcher newWatcher(byte[] key, String queue) {
+        TaskBreakdown breakdown = config.breakdown().enabled() ? new TaskBreakdown(key, taskNames, decoder) : null;
+        return new ListWatcher(key, queue, breakdown);
+    }
+
+    /** Tasks per name over a queue's lists; empty unless every list's counts are complete. */
+    private Map<String, Long> taskCounts(Iterable<ListWatcher> lists) {
+        if (!config.breakdown().enabled()) {
+            return Map.of();
+        }
+        Map<String, Long> counts = new TreeMap<>();
+        for (ListWatcher watcher : lists) {
+            Optional<TaskBreakdown> breakdown = watcher.breakdown();
+            if (breakdown.isEmpty()) {
+                return Map.of();
+            }
+            TaskNameRuns runs = breakdown.get().runs();
+            for (int id = 0; id < runs.nameIdBound() && id < taskNames.size(); id++) {
+                counts.merge(taskNames.nameOf(id), runs.count(id), Long::sum);
+            }
+        }
+        counts.values().removeIf(n -> n == 0);
+        return counts;
     }
 
     private void refreshRoutingIfDue() {

@@ -103,6 +103,15 @@ public final class QueueCollector implements MultiCollector {
                 "Tasks the exporter saw arrive in the queue.", enqueued));
         out.metricSnapshot(counter("celery_queue_dequeued",
                 "Tasks the exporter saw leave the queue (taken by workers).", dequeued));
+        List<GaugeDataPointSnapshot> tasks = new ArrayList<>();
+        for (QueueStats q : result.queues()) {
+            q.tasksByName().forEach((task, n) -> tasks.add(point(Labels.of(QUEUE, q.name(), "task_name", task), n)));
+        }
+        if (!tasks.isEmpty()) {
+            out.metricSnapshot(gauge("celery_queue_tasks",
+                    "Queued tasks per task name (headers.task), with --task-breakdown; names past the cap count as"
+                            + " \"other\", unreadable ones as \"unknown\".", null, tasks));
+        }
         HistogramSnapshot.Builder histogram = HistogramSnapshot.builder().name("celery_queue_wait_seconds")
                 .help("Time the tasks workers took had spent in the queue.").unit(Unit.SECONDS);
         waits.forEach(histogram::dataPoint);

@@ -2,6 +2,7 @@ package io.celeryexporter.exporter;
 
 import io.celeryexporter.tracking.QueueWait;
 import java.util.Collections;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -13,12 +14,14 @@ import java.util.TreeMap;
  * @param reserved         taken by workers (unacked) but not started; ETA tasks excluded
  * @param scheduled        ETA/countdown tasks held by workers
  * @param waiting          oldest age, average wait, arrivals, departures and time-in-queue histogram
+ * @param tasksByName      queued tasks per task name ({@code --task-breakdown}); empty when off or still building
  */
 public record QueueStats(String name, SortedMap<Integer, Long> lengthByPriority, long reserved, long scheduled,
-                         QueueWait waiting) {
+                         QueueWait waiting, Map<String, Long> tasksByName) {
 
     public QueueStats {
         lengthByPriority = Collections.unmodifiableSortedMap(new TreeMap<>(lengthByPriority));
+        tasksByName = Collections.unmodifiableMap(new TreeMap<>(tasksByName));
     }
 
     /** All priorities together. */

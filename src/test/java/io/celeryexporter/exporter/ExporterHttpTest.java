@@ -86,8 +86,37 @@ class ExporterHttpTest {
         assertEquals(1, m.value("celery_exporter_build_info{version=\"test\"}").orElseThrow());
         assertTrue(m.value("celery_exporter_poll_duration_seconds").orElseThrow() > 0);
         assertTrue(m.value("celery_exporter_last_successful_poll_timestamp_seconds").orElseThrow() > 1.7e9);
+        // queued before the exporter started, with no time in the messages: age known only as a lower bound
+        assertEquals(1, m.value("celery_queue_age_lower_bound{queue_name=\"evaluation\"}").orElseThrow());
+        assertEquals(0, m.value("celery_queue_age_lower_bound{queue_name=\"idle\"}").orElseThrow());
+        assertEquals(0, m.value("celery_queue_oldest_task_age_seconds{queue_name=\"idle\"}").orElseThrow());
+        assertEquals(0, m.value("celery_queue_average_wait_seconds{queue_name=\"idle\"}").orElseThrow());
+        assertTrue(m.value("celery_queue_oldest_task_age_seconds{queue_name=\"evaluation\"}").orElseThrow() >= 0);
+        assertEquals(0, m.value("celery_queue_enqueued_total{queue_name=\"evaluation\"}").orElseThrow());
+        assertEquals(0, m.value("celery_queue_dequeued_total{queue_name=\"evaluation\"}").orElseThrow());
+        assertEquals(0, m.value("celery_queue_wait_seconds_count{queue_name=\"evaluation\"}").orElseThrow());
+        assertEquals(0, m.value("celery_queue_wait_seconds_bucket{queue_name=\"evaluation\",le=\"3600.0\"}")
+                .orElseThrow());
+        assertFalse(m.hasFamily("celery_queue_tasks"), "the breakdown is off by default");
         assertTrue(m.hasFamily("jvm_memory_used_bytes"), "JVM metrics are served");
         assertFalse(response.body().contains(PASSWORD));
+    }
+
+    @Test
+    void arrivalsAndDeparturesMoveTheCounters() {
+        try (RedisClient client = RedisClient.create("redis://:" + PASSWORD + "@127.0.0.1:" + redis.port())) {
+            new CeleryRedis(client).publish("idle", 0, 3);
+            Eventually.await(Duration.ofSeconds(5), "arrivals seen",
+                    () -> metrics().value("celery_queue_enqueued_total{queue_name=\"idle\"}").orElse(0) == 3);
+            client.rpop("idle");
+            client.rpop("idle");
+        }
+        Eventually.await(Duration.ofSeconds(5), "departures seen",
+                () -> metrics().value("celery_queue_dequeued_total{queue_name=\"idle\"}").orElse(0) == 2);
+        Metrics m = metrics();
+        assertEquals(2, m.value("celery_queue_wait_seconds_count{queue_name=\"idle\"}").orElseThrow());
+        assertEquals(1, m.value("celery_queue_length{queue_name=\"idle\"}").orElseThrow());
+        assertEquals(0, m.value("celery_queue_age_lower_bound{queue_name=\"idle\"}").orElseThrow());
     }
 
     @Test

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 public final class CeleryPython implements AutoCloseable {
 
     private static final String PYTHON = "/usr/bin/python3";
-    private static final List<String> SCRIPTS = List.of("celery_app.py", "publish.py", "inspect_worker.py");
+    private static final List<String> SCRIPTS =
+            List.of("celery_app.py", "publish.py", "inspect_worker.py", "produce_timed.py");
 
     private final Path dir;
     private final Map<String, String> env = new HashMap<>();
@@ -67,6 +70,17 @@ public final class CeleryPython implements AutoCloseable {
             throw new IllegalStateException(script + " failed: " + Files.readString(err));
         }
         return out.strip();
+    }
+
+    /** Runs a script on another thread; the future completes with its stdout. */
+    public CompletableFuture<String> runInBackground(String script, String... args) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return run(script, args);
+            } catch (IOException | InterruptedException e) {
+                throw new CompletionException(e);
+            }
+        });
     }
 
     /** Starts {@code celery worker} (prefork, concurrency 1, prefetch ×4) on one queue. */

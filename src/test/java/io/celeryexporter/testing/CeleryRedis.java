@@ -46,8 +46,17 @@ public final class CeleryRedis {
     }
 
     public byte[] message(String queue, String task, int priority, String eta) {
+        return message(queue, task, priority, eta, Map.of());
+    }
+
+    public byte[] message(String queue, String task, int priority, String eta, Map<String, Object> extraHeaders) {
         return encoder.encode(new OutgoingTask(queue, task, UUID.randomUUID().toString(), List.of(1), Map.of(),
-                priority, eta, Map.of()));
+                priority, eta, extraHeaders));
+    }
+
+    /** A message as kombu restores it: re-serialised with {@code redelivered: true}. */
+    public byte[] redelivered(String queue, String task) {
+        return message(queue, task, 0, null, Map.of("redelivered", true));
     }
 
     /** Puts a raw value into a list, as a producer with a bug could. */
