@@ -40,11 +40,21 @@ def slow(n):
     return n
 
 
-if os.environ.get("RECORD_RECEIVED"):
+if os.environ.get("RECORD_RECEIVED") or os.environ.get("RECORD_EXECUTED"):
+    import json
     import redis
     from celery.signals import task_received
 
     _recorder = redis.Redis.from_url(os.environ["BROKER_URL"])
+
+
+@app.task(name="demo.echo", bind=True)
+def echo(self, *args, **kwargs):
+    """Test bookkeeping only: what the worker executed, by task id."""
+    _recorder.hset("interop:executed", self.request.id, json.dumps([self.name, list(args), kwargs]))
+
+
+if os.environ.get("RECORD_RECEIVED"):
 
     @task_received.connect
     def _record_received(request=None, **_):

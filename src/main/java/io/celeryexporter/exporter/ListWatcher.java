@@ -41,8 +41,23 @@ final class ListWatcher {
         this.breakdown = breakdown;
     }
 
+    /**
+     * What the snapshot reads of this list. A list that was empty at the last poll needs only its length: if it has
+     * filled since, {@link #refill()} reads it again, whole, and every element in it is an arrival.
+     */
     ListProbe probe() {
-        return new ListProbe(key, lastNewest, SEARCH_LIMIT, true);
+        return seen && lastNewest == null ? ListProbe.lengthOnly(key) : new ListProbe(key, lastNewest, SEARCH_LIMIT,
+                true);
+    }
+
+    /** Whether a reading of {@link #probe()} lacks the ends it needs, so {@link #refill()} must be read. */
+    boolean needsRefill(ListReading reading) {
+        return reading.length() > 0 && !probe().readEnds();
+    }
+
+    /** The probe for a list that was empty and has filled since: length and both ends, read together. */
+    ListProbe refill() {
+        return new ListProbe(key, null, SEARCH_LIMIT, true);
     }
 
     ListTracker.View observe(ListReading reading, RedisBroker broker, MessageDecoder decoder,

@@ -2,6 +2,7 @@ package io.celeryexporter.exporter;
 
 import io.celeryexporter.broker.BrokerSnapshot;
 import io.celeryexporter.broker.ListProbe;
+import io.celeryexporter.broker.ListReading;
 import io.celeryexporter.broker.RedisBroker;
 import io.celeryexporter.celery.MessageDecoder;
 import java.time.Clock;
@@ -66,6 +67,7 @@ public final class Poller {
         List<ListProbe> probes = order.stream().map(ListWatcher::probe).toList();
         byte[] unackedKey = config.naming().unackedKey();
         BrokerSnapshot snapshot = broker.snapshot(probes, List.of(unackedKey));
+        List<ListReading> readings = withRefills(order, snapshot.lists());
         double takenAt = clock.millis() / 1000.0;
         Map<String, UnackedTally.Counts> held = unacked.read(broker, unackedKey, snapshot.hashLengths().get(0), routing);
 
@@ -78,8 +80,8 @@ public final class Poller {
             WaitHistogram.Snapshot waits = WaitHistogram.Snapshot.EMPTY;
             for (int step : steps) {
                 ListWatcher watcher = order.get(i);
-                ListTracker.View view = watcher.observe(snapshot.lists().get(i), broker, decoder, undecodable,
-                        takenAt, budget);
+                ListTracker.View view = watcher.observe(readings.get(i), broker, decoder, undecodable, takenAt,
+                        budget);
                 i++;
                 lengthByStep.put(step, view.length());
                 views.add(view);
@@ -90,6 +92,29 @@ public final class Poller {
                     QueueWait.combine(views, waits), taskCounts(watchers.get(queue).values())));
         }
         return new PollResult(stats, takenAt, (System.nanoTime() - startNanos) / 1e9);
+    }
+
+    /**
+     * Lists that were empty at the last poll are probed for their length only, which keeps an idle sub-list at one
+     * LLEN. Those that filled since are read again, length and ends together, in a second transaction.
+     */
+    private List<ListReading> withRefills(List<ListWatcher> order, List<ListReading> readings) {
+        List<Integer> refill = new ArrayList<>();
+        for (int i = 0; i < order.size(); i++) {
+            if (order.get(i).needsRefill(readings.get(i))) {
+                refill.add(i);
+            }
+        }
+        if (refill.isEmpty()) {
+            return readings;
+        }
+        List<ListReading> merged = new ArrayList<>(readings);
+        List<ListReading> again = broker.snapshot(refill.stream().map(i -> order.get(i).refill()).toList(), List.of())
+                .lists();
+        for (int j = 0; j < refill.size(); j++) {
+            merged.set(refill.get(j), again.get(j));
+        }
+        return merged;
     }
 
     private ListWatcher newWatcher(byte[] key, String queue) {

@@ -32,6 +32,8 @@ public record QueueWait(double oldestAge, double averageWait, boolean ageIsLower
             if (v.oldestAge() > oldest) {
                 oldest = v.oldestAge();
                 lowerBound = v.ageIsLowerBound();
+            } else if (v.oldestAge() == oldest) {
+                lowerBound |= v.ageIsLowerBound(); // a tie, e.g. at the first look, when every age is still 0
             }
         }
         return new QueueWait(oldest, length == 0 ? 0 : waitSum / length, lowerBound, enqueued, dequeued, waits);

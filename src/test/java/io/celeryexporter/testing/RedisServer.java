@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
 
 /** A real {@code redis-server} process on a free loopback port, started and stopped by a test. */
@@ -57,6 +58,13 @@ public final class RedisServer implements AutoCloseable {
     /** A client with no credentials, for servers started without auth. */
     public RedisClient client() {
         return RedisClient.create("127.0.0.1", port);
+    }
+
+    /** The same with a longer command timeout, for commands that are slow on purpose (a benchmark's full scan). */
+    public RedisClient client(Duration timeout) {
+        return RedisClient.builder().hostAndPort("127.0.0.1", port)
+                .clientConfig(DefaultJedisClientConfig.builder().timeoutMillis((int) timeout.toMillis()).build())
+                .build();
     }
 
     private void startOnFreePort() throws IOException {

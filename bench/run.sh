@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Runs the benchmark harness and writes bench/RESULTS.md and bench/redis-cost.svg.
+#   bench/run.sh                      the full run: depths 1k, 100k, 1M (about five minutes)
+#   bench/run.sh --depths 1000,10000  any harness options (--polls N, --interval-ms N, --rate N, --out DIR)
+#   bench/run.sh jmh                  the JMH microbenchmark of the message decoder
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./mvnw -q -B -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath \
+  -Dmdep.includeScope=test
+cp="target/test-classes:target/classes:$(cat target/bench.classpath)"
+if [ "${1:-}" = "jmh" ]; then
+  shift
+  exec java -cp "$cp" org.openjdk.jmh.Main DecoderBenchmark -f 1 -wi 3 -i 5 -r 2 -w 1 "$@"
+fi
+exec java -Xmx8g -cp "$cp" io.celeryexporter.bench.BenchmarkHarness "$@"

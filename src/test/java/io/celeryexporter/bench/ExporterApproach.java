@@ -1,0 +1,61 @@
+package io.celeryexporter.bench;
+
+import io.celeryexporter.broker.BrokerConnector;
+import io.celeryexporter.broker.BrokerSettings;
+import io.celeryexporter.broker.BrokerUrl;
+import io.celeryexporter.broker.RedisBroker;
+import io.celeryexporter.broker.TlsSettings;
+import io.celeryexporter.celery.KeyNaming;
+import io.celeryexporter.celery.MessageDecoder;
+import io.celeryexporter.celery.PrioritySteps;
+import io.celeryexporter.exporter.ExporterConfig;
+import io.celeryexporter.exporter.PollResult;
+import io.celeryexporter.exporter.Poller;
+import io.celeryexporter.exporter.UndecodableCounter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/** This exporter's poll, with its default settings (every priority step 0–9). */
+final class ExporterApproach implements Approach {
+
+    private final RedisBroker broker;
+    private final Poller poller;
+    private volatile PollResult last;
+
+    ExporterApproach(String url, String queue, boolean breakdown) {
+        broker = BrokerConnector.connect(new BrokerSettings(BrokerUrl.parse(url), null, TlsSettings.DEFAULT,
+                Duration.ofSeconds(120)));
+        ExporterConfig config = new ExporterConfig(KeyNaming.withPrefix(""), PrioritySteps.ALL, List.of(queue),
+                Duration.ofSeconds(1), Duration.ofSeconds(30),
+                breakdown ? new ExporterConfig.TaskBreakdownConfig(true, 100, Integer.MAX_VALUE)
+                        : ExporterConfig.TaskBreakdownConfig.OFF);
+        poller = new Poller(broker, config, new MessageDecoder(List.of()), new UndecodableCounter(),
+                Clock.systemUTC());
+    }
+
+    @Override
+    public String name() {
+        return "this exporter";
+    }
+
+    @Override
+    public synchronized void poll() {
+        last = poller.poll();
+    }
+
+    PollResult last() {
+        return last;
+    }
+
+    @Override
+    public Set<String> commands() {
+        return Set.of("multi", "exec", "scan", "smembers", "hscan");
+    }
+
+    @Override
+    public void close() {
+        broker.close();
+    }
+}

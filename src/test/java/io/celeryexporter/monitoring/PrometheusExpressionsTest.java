@@ -1,0 +1,166 @@
+package io.celeryexporter.monitoring;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.celeryexporter.broker.BrokerConnector;
+import io.celeryexporter.broker.BrokerSettings;
+import io.celeryexporter.broker.BrokerUrl;
+import io.celeryexporter.broker.TlsSettings;
+import io.celeryexporter.celery.KeyNaming;
+import io.celeryexporter.celery.MessageDecoder;
+import io.celeryexporter.celery.PrioritySteps;
+import io.celeryexporter.exporter.Exporter;
+import io.celeryexporter.exporter.ExporterConfig;
+import io.celeryexporter.exporter.ListenAddress;
+import io.celeryexporter.load.LoadGenerator;
+import io.celeryexporter.load.LoadSettings;
+import io.celeryexporter.load.RateProfile;
+import io.celeryexporter.testing.Eventually;
+import io.celeryexporter.testing.FakeKubeStateMetrics;
+import io.celeryexporter.testing.PrometheusServer;
+import io.celeryexporter.testing.RedisServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * Every expression the repository ships runs against a real Prometheus scraping a real exporter, which polls a real
+ * Redis with Celery traffic, and returns data where data must exist. This is where a renamed metric or a wrong label
+ * gets caught.
+ */
+class PrometheusExpressionsTest {
+
+    /** Series selectors the checks below look up: this project's metrics, its recording rules, and the ones it joins. */
+    private static final Pattern SELECTOR =
+            Pattern.compile("\\b((?:celery_|queue_name:|kube_)[a-zA-Z0-9_:]*|up)(\\{[^}]*\\})?");
+
+    private static RedisServer redis;
+    private static Exporter exporter;
+    private static FakeKubeStateMetrics ksm;
+    private static PrometheusServer prometheus;
+    private static LoadGenerator load;
+    private static Thread traffic;
+
+    @BeforeAll
+    static void start() throws Exception {
+        redis = RedisServer.start();
+        RedisClient writer = redis.client();
+        load = new LoadGenerator(writer, new LoadSettings("evaluation", List.of("tasks.evaluate", "tasks.report"), 30,
+                RateProfile.CONSTANT, Duration.ofMinutes(5), 20, List.of(0, 5), 0, 0, ""),
+                PrioritySteps.KOMBU_DEFAULT);
+        traffic = new Thread(() -> {
+            try {
+                load.run(p -> { });
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        traffic.start();
+        ExporterConfig config = new ExporterConfig(KeyNaming.withPrefix(""), PrioritySteps.ALL, List.of(),
+                Duration.ofMillis(500), Duration.ofSeconds(5),
+                new ExporterConfig.TaskBreakdownConfig(true, 100, 10));
+        exporter = Exporter.start(BrokerConnector.connect(new BrokerSettings(BrokerUrl.parse(redis.url()), null,
+                        TlsSettings.DEFAULT, Duration.ofSeconds(2))), redis.url(), config,
+                new MessageDecoder(List.of()), ListenAddress.parse("127.0.0.1:0"), "test");
+        ksm = new FakeKubeStateMetrics();
+        prometheus = new PrometheusServer(Map.of(
+                "celery-queue-exporter", "127.0.0.1:" + exporter.address().getPort(),
+                "kube-state-metrics", ksm.target()),
+                List.of(Path.of("alerts/celery-queue.rules.yml")));
+        Eventually.await(Duration.ofSeconds(90), "wait quantiles and the task breakdown in Prometheus", () ->
+                !prometheus.query("queue_name:celery_queue_wait_seconds:p99_5m > 0").isEmpty()
+                        && !prometheus.query("celery_queue_tasks").isEmpty()
+                        && !prometheus.query("queue_name:celery_queue_time_to_drain_seconds:estimate").isEmpty());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (load != null) {
+            load.stop();
+            traffic.join(5000);
+        }
+        for (AutoCloseable c : new AutoCloseable[] {prometheus, ksm, exporter, redis}) {
+            if (c != null) {
+                c.close();
+            }
+        }
+    }
+
+    static Set<String> selectors(String expr) {
+        Set<String> out = new LinkedHashSet<>();
+        Matcher m = SELECTOR.matcher(expr);
+        while (m.find()) {
+            out.add(m.group(1) + (m.group(2) == null ? "" : m.group(2)));
+        }
+        return out;
+    }
+
+    private static void assertReturnsData(String what, String expr) {
+        JsonNode result = prometheus.query(expr);
+        assertFalse(result.isEmpty(), what + " returned no data: " + expr);
+    }
+
+    @Test
+    void everyRecordingRuleHasData() throws Exception {
+        int records = 0;
+        for (JsonNode rule : RuleFilesTest.allRules()) {
+            if (rule.has("record")) {
+                records++;
+                assertReturnsData("recording rule " + rule.get("record").asText(), rule.get("record").asText());
+            }
+        }
+        assertTrue(records >= 7);
+    }
+
+    @Test
+    void everyAlertRunsAndEverySeriesItReadsExists() throws Exception {
+        for (JsonNode rule : RuleFilesTest.allRules()) {
+            if (!rule.has("alert")) {
+                continue;
+            }
+            String name = rule.get("alert").asText();
+            String expr = rule.get("expr").asText();
+            prometheus.query(expr); // throws on a PromQL error
+            Set<String> selectors = selectors(expr);
+            assertFalse(selectors.isEmpty(), name);
+            for (String selector : selectors) {
+                assertReturnsData("alert " + name, selector);
+            }
+        }
+    }
+
+    @Test
+    void everyDashboardTargetReturnsDataWithItsVariablesSubstituted() throws Exception {
+        List<String> checked = new ArrayList<>();
+        for (JsonNode panel : DashboardLintTest.panels()) {
+            for (JsonNode target : panel.get("targets")) {
+                String expr = target.get("expr").asText()
+                        .replace("$queue_name", "evaluation")
+                        .replace("$hpa", "dispatcher")
+                        .replace("$__rate_interval", "20s");
+                assertFalse(expr.contains("$"), "unsubstituted variable in " + expr);
+                assertReturnsData("panel '" + panel.get("title").asText() + "'", expr);
+                checked.add(expr);
+            }
+        }
+        assertTrue(checked.size() >= 15, "targets: " + checked.size());
+    }
+
+    @Test
+    void variableQueriesFindTheirValues() throws Exception {
+        assertReturnsData("the queue_name variable", "celery_queue_length{queue_name=\"evaluation\"}");
+        assertReturnsData("the hpa variable", "kube_horizontalpodautoscaler_spec_max_replicas{horizontalpodautoscaler=\"dispatcher\"}");
+    }
+}
