@@ -10,6 +10,6 @@ cd "$(dirname "$0")/.."
 cp="target/test-classes:target/classes:$(cat target/bench.classpath)"
 if [ "${1:-}" = "jmh" ]; then
   shift
-  exec java -cp "$cp" org.openjdk.jmh.Main DecoderBenchmark -f 1 -wi 3 -i 5 -r 2 -w 1 "$@"
+  exec java -cp "$cp" org.openjdk.jmh.Main DecoderBenchmark -f 1 -wi 3 -i 5 -r 2 -w 1 -rf text -rff bench/jmh-decoder.txt "$@"
 fi
 exec java -Xmx8g -cp "$cp" io.celeryexporter.bench.BenchmarkHarness "$@"

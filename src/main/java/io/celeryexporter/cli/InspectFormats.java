@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** How {@code inspect} prints a poll: an aligned table for people, JSON for scripts. */
 final class InspectFormats {
@@ -53,13 +54,9 @@ final class InspectFormats {
     }
 
     private static String priorities(QueueStats q) {
-        StringBuilder out = new StringBuilder();
-        q.lengthByPriority().forEach((step, n) -> {
-            if (n > 0) {
-                out.append(out.length() == 0 ? "" : " ").append(step).append('=').append(n);
-            }
-        });
-        return out.length() == 0 ? "-" : out.toString();
+        String steps = q.nonEmptyPriorities().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(" "));
+        return steps.isEmpty() ? "-" : steps;
     }
 
     static String json(String redactedBroker, PollResult result) {

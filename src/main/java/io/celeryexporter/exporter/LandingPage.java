@@ -1,6 +1,7 @@
 package io.celeryexporter.exporter;
 
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /** The small HTML page at {@code /}: what this is, the broker (password masked), each queue's figures, and links. */
 public final class LandingPage {
@@ -46,13 +47,9 @@ public final class LandingPage {
     }
 
     private static String nonZeroSteps(QueueStats q) {
-        StringBuilder out = new StringBuilder();
-        q.lengthByPriority().forEach((step, n) -> {
-            if (n > 0) {
-                out.append(out.length() == 0 ? "" : ", ").append(step).append(": ").append(n);
-            }
-        });
-        return out.length() == 0 ? "-" : out.toString();
+        String steps = q.nonEmptyPriorities().entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
+                .collect(Collectors.joining(", "));
+        return steps.isEmpty() ? "-" : steps;
     }
 
     static String escape(String s) {

@@ -24,6 +24,17 @@ public record QueueStats(String name, SortedMap<Integer, Long> lengthByPriority,
         tasksByName = Collections.unmodifiableMap(new TreeMap<>(tasksByName));
     }
 
+    /** The priority steps that hold tasks, with their lengths. */
+    public SortedMap<Integer, Long> nonEmptyPriorities() {
+        SortedMap<Integer, Long> out = new TreeMap<>();
+        lengthByPriority.forEach((step, n) -> {
+            if (n > 0) {
+                out.put(step, n);
+            }
+        });
+        return out;
+    }
+
     /** All priorities together. */
     public long length() {
         long sum = 0;

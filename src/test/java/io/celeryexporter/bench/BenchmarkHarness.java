@@ -1,9 +1,6 @@
 package io.celeryexporter.bench;
 
-import io.celeryexporter.broker.BrokerConnector;
-import io.celeryexporter.broker.BrokerSettings;
-import io.celeryexporter.broker.BrokerUrl;
-import io.celeryexporter.broker.TlsSettings;
+import io.celeryexporter.testing.Brokers;
 import io.celeryexporter.celery.KeyNaming;
 import io.celeryexporter.celery.MessageDecoder;
 import io.celeryexporter.celery.PrioritySteps;
@@ -11,6 +8,9 @@ import io.celeryexporter.exporter.Exporter;
 import io.celeryexporter.exporter.ExporterConfig;
 import io.celeryexporter.exporter.ListenAddress;
 import io.celeryexporter.exporter.PollResult;
+import io.celeryexporter.load.LoadGenerator;
+import io.celeryexporter.load.LoadSettings;
+import io.celeryexporter.load.RateProfile;
 import io.celeryexporter.testing.RedisServer;
 import io.celeryexporter.tracking.QueueWait;
 import java.lang.management.ManagementFactory;
@@ -40,7 +40,8 @@ public final class BenchmarkHarness {
     /** A full scan of a deep queue blocks Redis for seconds: every client here must wait that long. */
     private static final Duration SLOW = Duration.ofSeconds(120);
 
-    record Options(List<Long> depths, int polls, Duration interval, double rate, Path out, int scrapes) {
+    record Options(List<Long> depths, int polls, Duration interval, double rate, Path out, int scrapes,
+                   long fillCheck) {
 
         static Options parse(String... args) {
             List<Long> depths = List.of(1_000L, 100_000L, 1_000_000L);
@@ -49,6 +50,7 @@ public final class BenchmarkHarness {
             double rate = 100;
             Path out = Path.of("bench");
             int scrapes = 1000;
+            long fillCheck = 1_000_000;
             for (int i = 0; i + 1 < args.length; i += 2) {
                 switch (args[i]) {
                     case "--depths" -> depths = java.util.Arrays.stream(args[i + 1].split(","))
@@ -58,10 +60,11 @@ public final class BenchmarkHarness {
                     case "--rate" -> rate = Double.parseDouble(args[i + 1]);
                     case "--out" -> out = Path.of(args[i + 1]);
                     case "--scrapes" -> scrapes = Integer.parseInt(args[i + 1]);
+                    case "--fill-check" -> fillCheck = Long.parseLong(args[i + 1]);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
-            return new Options(depths, polls, interval, rate, out, scrapes);
+            return new Options(depths, polls, interval, rate, out, scrapes, fillCheck);
         }
     }
 
@@ -131,7 +134,25 @@ public final class BenchmarkHarness {
                 trafficClient.close();
                 ours.close();
             }
-            return new Report(options, measurements, figures, Machine.describe(admin));
+            progress("load --fill " + options.fillCheck() + ": timing");
+            double fillSeconds = timeLoadFill(server, options.fillCheck());
+            return new Report(options, measurements, figures, fillSeconds, Machine.describe(admin));
+        }
+    }
+
+    /** Seconds {@code load --fill N} takes (the product's own pipelined path), into a queue deleted afterwards. */
+    private static double timeLoadFill(RedisServer server, long count) throws InterruptedException {
+        try (RedisClient client = server.client(SLOW)) {
+            long start = System.nanoTime();
+            new LoadGenerator(client, new LoadSettings("fill-timing", List.of("tasks.evaluate"), 0,
+                    RateProfile.CONSTANT, Duration.ZERO, 0, List.of(0), 400, count, ""), PrioritySteps.KOMBU_DEFAULT)
+                    .run(p -> { });
+            double seconds = (System.nanoTime() - start) / 1e9;
+            if (client.llen("fill-timing") != count) {
+                throw new IllegalStateException("load --fill did not reach " + count);
+            }
+            client.del("fill-timing");
+            return seconds;
         }
     }
 
@@ -175,8 +196,7 @@ public final class BenchmarkHarness {
     private static double[] scrapeLatency(String url, int scrapes) throws Exception {
         ExporterConfig config = new ExporterConfig(KeyNaming.withPrefix(""), PrioritySteps.ALL, List.of(QUEUE),
                 Duration.ofSeconds(1), Duration.ofSeconds(30));
-        try (Exporter exporter = Exporter.start(BrokerConnector.connect(new BrokerSettings(BrokerUrl.parse(url), null,
-                        TlsSettings.DEFAULT, SLOW)), url, config, new MessageDecoder(List.of()),
+        try (Exporter exporter = Exporter.start(Brokers.connect(url, SLOW), url, config, new MessageDecoder(List.of()),
                 ListenAddress.parse("127.0.0.1:0"), "bench")) {
             HttpClient client = HttpClient.newHttpClient();
             URI metrics = URI.create("http://127.0.0.1:" + exporter.address().getPort() + "/metrics");

@@ -19,7 +19,7 @@ class BenchmarkSmokeTest {
     @Test
     void harnessMeasuresEveryApproachAndWritesTheReport(@TempDir Path out) throws Exception {
         BenchmarkHarness.Options options = BenchmarkHarness.Options.parse("--depths", "100,500", "--polls", "2",
-                "--interval-ms", "100", "--scrapes", "20", "--out", out.toString());
+                "--interval-ms", "100", "--scrapes", "20", "--fill-check", "2000", "--out", out.toString());
         Report report = BenchmarkHarness.run(options);
         report.write(out);
         Map<String, Map<Long, BenchmarkHarness.Measurement>> results = report.results();

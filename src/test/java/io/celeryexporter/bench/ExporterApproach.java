@@ -1,10 +1,7 @@
 package io.celeryexporter.bench;
 
-import io.celeryexporter.broker.BrokerConnector;
-import io.celeryexporter.broker.BrokerSettings;
-import io.celeryexporter.broker.BrokerUrl;
+import io.celeryexporter.testing.Brokers;
 import io.celeryexporter.broker.RedisBroker;
-import io.celeryexporter.broker.TlsSettings;
 import io.celeryexporter.celery.KeyNaming;
 import io.celeryexporter.celery.MessageDecoder;
 import io.celeryexporter.celery.PrioritySteps;
@@ -25,8 +22,7 @@ final class ExporterApproach implements Approach {
     private volatile PollResult last;
 
     ExporterApproach(String url, String queue, boolean breakdown) {
-        broker = BrokerConnector.connect(new BrokerSettings(BrokerUrl.parse(url), null, TlsSettings.DEFAULT,
-                Duration.ofSeconds(120)));
+        broker = Brokers.connect(url, Duration.ofSeconds(120));
         ExporterConfig config = new ExporterConfig(KeyNaming.withPrefix(""), PrioritySteps.ALL, List.of(queue),
                 Duration.ofSeconds(1), Duration.ofSeconds(30),
                 breakdown ? new ExporterConfig.TaskBreakdownConfig(true, 100, Integer.MAX_VALUE)

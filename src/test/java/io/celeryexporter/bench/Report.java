@@ -20,13 +20,15 @@ final class Report {
     private final BenchmarkHarness.Options options;
     private final Map<String, Map<Long, Measurement>> results;
     private final List<ExporterFigures> figures;
+    private final double fillSeconds;
     private final String machine;
 
     Report(BenchmarkHarness.Options options, List<Measurement> measurements, List<ExporterFigures> figures,
-           String machine) {
+           double fillSeconds, String machine) {
         this.options = options;
         this.results = BenchmarkHarness.byApproach(measurements);
         this.figures = figures;
+        this.fillSeconds = fillSeconds;
         this.machine = machine;
     }
 
@@ -36,7 +38,15 @@ final class Report {
 
     void write(Path dir) throws IOException {
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("RESULTS.md"), markdown());
+        String md = markdown();
+        Path jmh = dir.resolve("jmh-decoder.txt");
+        if (Files.exists(jmh)) {
+            md += "\n## Decoder microbenchmark (JMH)\n\nNanoseconds per message on the Celery 5.2.6 fixtures, from "
+                    + "`bench/run.sh jmh` (1 fork, 3 warm-up and 5 measured iterations; wide errors on 2 shared cores). "
+                    + "Parsing ISO-8601 dates (`eta`, `expires`) dominates the countdown message.\n\n```\n"
+                    + Files.readString(jmh).strip() + "\n```\n";
+        }
+        Files.writeString(dir.resolve("RESULTS.md"), md);
         Files.writeString(dir.resolve("redis-cost.svg"), svg());
     }
 
@@ -50,6 +60,7 @@ final class Report {
         md.append("Machine: ").append(machine).append(".\n\n");
         md.append("Reproduce: `bench/run.sh` (about five minutes; needs redis-server on PATH).\n\n");
         md.append("![Redis server time per poll against queue depth](redis-cost.svg)\n\n");
+        md.append(targets());
         md.append("## Cost per poll\n\n");
         md.append("Redis time is server-side execution time from `INFO commandstats` deltas: what the broker pays, during ")
                 .append("which it serves no one else. Bytes are what Redis sent (`INFO stats`). CPU is the polling thread's.\n\n");
@@ -88,6 +99,43 @@ final class Report {
         md.append("\nLLEN only and the full scan report neither age nor wait: there is no publish time in a Celery ")
                 .append("message to read.\n");
         return md.toString();
+    }
+
+    /** The targets of the benchmark issue, each met or missed by the figures of this run. */
+    private String targets() {
+        long smallest = options.depths().get(0);
+        long largest = options.depths().get(options.depths().size() - 1);
+        double flat = server(OURS, largest) / server(OURS, smallest);
+        double vsLlen = 0;
+        for (long d : options.depths()) {
+            vsLlen = Math.max(vsLlen, server(OURS, d) / server(LLEN, d));
+        }
+        double vsFull = server(FULL, largest) / server(OURS, largest);
+        double p99 = figures.stream().mapToDouble(ExporterFigures::p99Millis).max().orElse(Double.NaN);
+        StringBuilder md = new StringBuilder("## Targets\n\n| target | measured | |\n|---|---:|---|\n");
+        md.append("| Redis cost per poll flat in depth: within 2× from ").append(depth(smallest)).append(" to ")
+                .append(depth(largest)).append(" | ").append(fmt(flat)).append("× | ").append(met(flat <= 2))
+                .append(" |\n");
+        md.append("| within 3× of LLEN only | ").append(fmt(vsLlen)).append("× (worst depth) | ")
+                .append(met(vsLlen <= 3)).append(" |\n");
+        md.append("| at least 1000× cheaper than the full scan at ").append(depth(largest)).append(" | ")
+                .append(fmt(vsFull)).append("× | ").append(met(vsFull >= 1000)).append(" |\n");
+        md.append("| `/metrics` p99 under 10 ms | ").append(fmt(p99)).append(" ms (worst depth) | ")
+                .append(met(p99 < 10)).append(" |\n");
+        md.append("| `load --fill ").append(options.fillCheck()).append("` well under a minute | ")
+                .append(fmt(fillSeconds)).append(" s | ").append(met(fillSeconds < 30)).append(" |\n\n");
+        md.append("Why this exporter costs more than one `LLEN`: it reads every priority sub-list (0–9 by default; ")
+                .append("a bare `LLEN` misses all but one), inside `MULTI … EXEC`, whose own overhead is a few ")
+                .append("µs, and for each non-empty list it runs `LPOS` over the tasks that arrived since the last poll ")
+                .append("plus two `LINDEX`. That is the price of age and wait tracking; it is O(arrivals) and stays ")
+                .append("flat in depth. Against a depth-only reader that does count priorities (one `LLEN` per ")
+                .append("sub-list), the ratio is in the next table. In absolute terms it is tens of µs per poll: at a ")
+                .append("2 s interval, about 0.002 % of one Redis core.\n\n");
+        return md.toString();
+    }
+
+    private static String met(boolean ok) {
+        return ok ? "met" : "**missed**";
     }
 
     double server(String approach, long depth) {

@@ -1,15 +1,12 @@
 package io.celeryexporter.exporter;
 
+import io.celeryexporter.testing.Brokers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import io.celeryexporter.broker.BrokerConnector;
-import io.celeryexporter.broker.BrokerSettings;
-import io.celeryexporter.broker.BrokerUrl;
 import io.celeryexporter.broker.RedisBroker;
-import io.celeryexporter.broker.TlsSettings;
 import io.celeryexporter.celery.KeyNaming;
 import io.celeryexporter.celery.MessageDecoder;
 import io.celeryexporter.celery.PrioritySteps;
@@ -34,8 +31,7 @@ class CeleryInteropTest {
     private static Map<String, QueueStats> poll(String prefix) {
         ExporterConfig config = new ExporterConfig(KeyNaming.withPrefix(prefix), PrioritySteps.ALL, List.of(),
                 Duration.ofSeconds(1), Duration.ofSeconds(30));
-        try (RedisBroker broker = BrokerConnector.connect(new BrokerSettings(BrokerUrl.parse(REDIS.url() + "/0"), null,
-                TlsSettings.DEFAULT, Duration.ofSeconds(2)))) {
+        try (RedisBroker broker = Brokers.connect(REDIS.url() + "/0", Duration.ofSeconds(2))) {
             PollResult result = new Poller(broker, config, new MessageDecoder(List.of()), new UndecodableCounter(),
                     Clock.systemUTC()).poll();
             return result.queues().stream().collect(Collectors.toMap(QueueStats::name, q -> q));

@@ -1,16 +1,13 @@
 package io.celeryexporter.exporter;
 
+import io.celeryexporter.testing.Brokers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import io.celeryexporter.broker.BrokerConnector;
-import io.celeryexporter.broker.BrokerSettings;
-import io.celeryexporter.broker.BrokerUrl;
 import io.celeryexporter.broker.RedisBroker;
-import io.celeryexporter.broker.TlsSettings;
 import io.celeryexporter.celery.KeyNaming;
 import io.celeryexporter.celery.MessageDecoder;
 import io.celeryexporter.celery.PrioritySteps;
@@ -51,8 +48,7 @@ class CeleryWaitTest {
     }
 
     private static RedisBroker broker() {
-        return BrokerConnector.connect(new BrokerSettings(BrokerUrl.parse(REDIS.url() + "/0"), null,
-                TlsSettings.DEFAULT, Duration.ofSeconds(2)));
+        return Brokers.connect(REDIS.url() + "/0", Duration.ofSeconds(2));
     }
 
     private Sample sample(Poller poller, RedisClient redis) throws Exception {

@@ -1,13 +1,10 @@
 package io.celeryexporter.exporter;
 
+import io.celeryexporter.testing.Brokers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.celeryexporter.broker.BrokerConnector;
-import io.celeryexporter.broker.BrokerSettings;
-import io.celeryexporter.broker.BrokerUrl;
 import io.celeryexporter.broker.RedisBroker;
-import io.celeryexporter.broker.TlsSettings;
 import io.celeryexporter.celery.KeyNaming;
 import io.celeryexporter.celery.MessageDecoder;
 import io.celeryexporter.celery.PrioritySteps;
@@ -35,8 +32,7 @@ class PollerTest {
     private PollResult poll(String prefix, PrioritySteps steps, List<String> queues) {
         ExporterConfig config = new ExporterConfig(KeyNaming.withPrefix(prefix), steps, queues, Duration.ofSeconds(1),
                 Duration.ofSeconds(30));
-        try (RedisBroker broker = BrokerConnector.connect(new BrokerSettings(BrokerUrl.parse(REDIS.url()), null,
-                TlsSettings.DEFAULT, Duration.ofSeconds(2)))) {
+        try (RedisBroker broker = Brokers.connect(REDIS.url(), Duration.ofSeconds(2))) {
             return new Poller(broker, config, new MessageDecoder(List.of()), undecodable, Clock.systemUTC()).poll();
         }
     }

@@ -1,14 +1,11 @@
 package io.celeryexporter.exporter;
 
+import io.celeryexporter.testing.Brokers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.celeryexporter.broker.BrokerConnector;
-import io.celeryexporter.broker.BrokerSettings;
-import io.celeryexporter.broker.BrokerUrl;
 import io.celeryexporter.broker.RedisBroker;
-import io.celeryexporter.broker.TlsSettings;
 import io.celeryexporter.celery.KeyNaming;
 import io.celeryexporter.celery.MessageDecoder;
 import io.celeryexporter.celery.PrioritySteps;
@@ -51,8 +48,7 @@ class ReadOnlyAclTest {
 
         ExporterConfig config = new ExporterConfig(KeyNaming.withPrefix(""), PrioritySteps.ALL, List.of(),
                 Duration.ofSeconds(1), Duration.ofSeconds(30));
-        try (RedisBroker broker = BrokerConnector.connect(new BrokerSettings(BrokerUrl.parse(url), null,
-                TlsSettings.DEFAULT, Duration.ofSeconds(2)))) {
+        try (RedisBroker broker = Brokers.connect(url, Duration.ofSeconds(2))) {
             PollResult result = new Poller(broker, config, new MessageDecoder(List.of()), new UndecodableCounter(),
                     Clock.systemUTC()).poll();
             QueueStats alpha = result.queues().stream().filter(q -> q.name().equals("alpha")).findFirst()

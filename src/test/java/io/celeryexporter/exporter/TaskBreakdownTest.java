@@ -1,13 +1,10 @@
 package io.celeryexporter.exporter;
 
+import io.celeryexporter.testing.Brokers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.celeryexporter.broker.BrokerConnector;
-import io.celeryexporter.broker.BrokerSettings;
-import io.celeryexporter.broker.BrokerUrl;
 import io.celeryexporter.broker.RedisBroker;
-import io.celeryexporter.broker.TlsSettings;
 import io.celeryexporter.celery.KeyNaming;
 import io.celeryexporter.celery.MessageDecoder;
 import io.celeryexporter.celery.PrioritySteps;
@@ -49,8 +46,7 @@ class TaskBreakdownTest {
     }
 
     private static RedisBroker broker() {
-        return BrokerConnector.connect(new BrokerSettings(BrokerUrl.parse(REDIS.url()), null, TlsSettings.DEFAULT,
-                Duration.ofSeconds(5)));
+        return Brokers.connect(REDIS.url(), Duration.ofSeconds(5));
     }
 
     /** The truth, read by the test from the whole list. */

@@ -1,13 +1,10 @@
 package io.celeryexporter.exporter;
 
+import io.celeryexporter.testing.Brokers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.celeryexporter.broker.BrokerConnector;
-import io.celeryexporter.broker.BrokerSettings;
-import io.celeryexporter.broker.BrokerUrl;
 import io.celeryexporter.broker.RedisBroker;
-import io.celeryexporter.broker.TlsSettings;
 import io.celeryexporter.celery.KeyNaming;
 import io.celeryexporter.celery.MessageDecoder;
 import io.celeryexporter.celery.PrioritySteps;
@@ -48,6 +45,28 @@ class WaitTrackingPropertyTest {
     /** One queued task as the test knows it. {@code known}: the exporter can know its wait. */
     private record Task(byte[] bytes, double since, boolean known, int step) {}
 
+    /** What the test did between two polls. */
+    private static final class Round {
+        long arrived;
+        long departed;
+        long knownDepartures;
+        double knownWaitSum;
+        boolean unknownTaken;
+        boolean restored;
+        final boolean[] poppedFrom = new boolean[STEPS.length];
+
+        void departed(Task t, double now) {
+            poppedFrom[t.step()] = true;
+            departed++;
+            if (t.known()) {
+                knownDepartures++;
+                knownWaitSum += now - t.since();
+            } else {
+                unknownTaken = true;
+            }
+        }
+    }
+
     static LongStream seeds() {
         return LongStream.rangeClosed(1, 40);
     }
@@ -66,8 +85,7 @@ class WaitTrackingPropertyTest {
                 Duration.ofSeconds(1), Duration.ofSeconds(30));
 
         try (RedisClient redis = REDIS.client();
-             RedisBroker broker = BrokerConnector.connect(new BrokerSettings(BrokerUrl.parse(REDIS.url()), null,
-                     TlsSettings.DEFAULT, Duration.ofSeconds(5)))) {
+             RedisBroker broker = Brokers.connect(REDIS.url(), Duration.ofSeconds(5))) {
             CeleryRedis celery = new CeleryRedis(redis);
             KeyNaming naming = KeyNaming.withPrefix("");
             Poller poller = new Poller(broker, config, new MessageDecoder(List.of()), new UndecodableCounter(), clock);
@@ -80,13 +98,7 @@ class WaitTrackingPropertyTest {
 
             for (int round = 0; round < 30; round++) {
                 double start = clock.seconds();
-                boolean restoredThisRound = false;
-                boolean unknownTaken = false;
-                long arrived = 0;
-                long departed = 0;
-                double knownWaitSum = 0;
-                long knownDepartures = 0;
-                boolean[] poppedFrom = new boolean[STEPS.length];
+                Round r = new Round();
                 int ops = random.nextInt(4);
                 for (int op = 0; op < ops; op++) {
                     clock.set(start + (op + 1) * INTERVAL / (ops + 2));
@@ -100,7 +112,7 @@ class WaitTrackingPropertyTest {
                                 redis.lpush(naming.listKey(QUEUE, STEPS[s]), t.bytes());
                                 lists.get(s).addLast(t);
                             }
-                            arrived += n;
+                            r.arrived += n;
                         }
                         case 3, 4, 5 -> { // workers: BRPOP, step 0 first
                             int n = 1 + random.nextInt(40);
@@ -109,15 +121,8 @@ class WaitTrackingPropertyTest {
                                 if (t == null) {
                                     break;
                                 }
-                                poppedFrom[t.step()] = true;
                                 taken.add(t);
-                                departed++;
-                                if (t.known()) {
-                                    knownDepartures++;
-                                    knownWaitSum += now - t.since();
-                                } else {
-                                    unknownTaken = true;
-                                }
+                                r.departed(t, now);
                             }
                         }
                         case 6 -> { // kombu restore: RPUSH back to the consuming end, re-serialised
@@ -127,7 +132,7 @@ class WaitTrackingPropertyTest {
                                         old.since(), false, old.step());
                                 redis.rpush(naming.listKey(QUEUE, STEPS[old.step()]), back.bytes());
                                 lists.get(old.step()).addFirst(back);
-                                restoredThisRound = true;
+                                r.restored = true;
                             }
                         }
                         case 7 -> { // reject(requeue=True): LPUSH, documented as a new arrival
@@ -137,19 +142,12 @@ class WaitTrackingPropertyTest {
                                         true, old.step());
                                 redis.lpush(naming.listKey(QUEUE, STEPS[old.step()]), again.bytes());
                                 lists.get(old.step()).addLast(again);
-                                arrived++;
+                                r.arrived++;
                             }
                         }
                         case 8 -> { // drained and refilled between two polls
                             for (Task t; (t = popNext(redis, naming, lists)) != null; ) {
-                                poppedFrom[t.step()] = true;
-                                departed++;
-                                if (t.known()) {
-                                    knownDepartures++;
-                                    knownWaitSum += now - t.since();
-                                } else {
-                                    unknownTaken = true;
-                                }
+                                r.departed(t, now);
                             }
                             int n = 1 + random.nextInt(20);
                             for (int i = 0; i < n; i++) {
@@ -157,16 +155,13 @@ class WaitTrackingPropertyTest {
                                 redis.lpush(naming.listKey(QUEUE, 0), t.bytes());
                                 lists.get(0).addLast(t);
                             }
-                            arrived += n;
+                            r.arrived += n;
                         }
                         default -> { // the exporter restarts: everything queued becomes unknown
                             poller = new Poller(broker, config, new MessageDecoder(List.of()),
                                     new UndecodableCounter(), clock);
                             firstPoll = true;
-                            arrived = 0;
-                            departed = 0;
-                            knownDepartures = 0;
-                            knownWaitSum = 0;
+                            r = new Round();
                         }
                     }
                 }
@@ -212,12 +207,12 @@ class WaitTrackingPropertyTest {
                 for (int s = 0; s < STEPS.length; s++) {
                     Task marker = newestAtLastPoll[s];
                     boolean markerStays = marker != null && lists.get(s).contains(marker);
-                    countsExact &= !poppedFrom[s] || markerStays;
+                    countsExact &= !r.poppedFrom[s] || markerStays;
                     newestAtLastPoll[s] = lists.get(s).peekLast();
                 }
-                if (!firstPoll && !restoredThisRound && !countsExact) {
-                    assertTrue(w.enqueued() - expectedEnqueued <= arrived, context + ": enqueued is a lower bound");
-                    assertTrue(w.dequeued() - expectedDequeued <= departed, context + ": dequeued is a lower bound");
+                if (!firstPoll && !r.restored && !countsExact) {
+                    assertTrue(w.enqueued() - expectedEnqueued <= r.arrived, context + ": enqueued is a lower bound");
+                    assertTrue(w.dequeued() - expectedDequeued <= r.departed, context + ": dequeued is a lower bound");
                 }
                 if (firstPoll) {
                     firstPoll = false;
@@ -226,21 +221,21 @@ class WaitTrackingPropertyTest {
                     expectedObserved = w.waits().count();
                     expectedWaitSum = w.waits().sum();
                     assertEquals(0, w.enqueued(), context + ": nothing counted at the first look");
-                } else if (restoredThisRound || unknownTaken || !countsExact) {
+                } else if (r.restored || r.unknownTaken || !countsExact) {
                     expectedEnqueued = w.enqueued();
                     expectedDequeued = w.dequeued();
                     expectedObserved = w.waits().count();
                     expectedWaitSum = w.waits().sum();
                 } else {
-                    expectedEnqueued += arrived;
-                    expectedDequeued += departed;
-                    expectedObserved += knownDepartures;
+                    expectedEnqueued += r.arrived;
+                    expectedDequeued += r.departed;
+                    expectedObserved += r.knownDepartures;
                     assertEquals(expectedEnqueued, w.enqueued(), context + ": enqueued");
                     assertEquals(expectedDequeued, w.dequeued(), context + ": dequeued");
                     assertEquals(expectedObserved, w.waits().count(), context + ": observed waits");
                     double observedSum = w.waits().sum() - expectedWaitSum;
-                    assertTrue(Math.abs(observedSum - knownWaitSum) <= knownDepartures * INTERVAL + EPS,
-                            context + ": wait sum " + observedSum + " vs truth " + knownWaitSum);
+                    assertTrue(Math.abs(observedSum - r.knownWaitSum) <= r.knownDepartures * INTERVAL + EPS,
+                            context + ": wait sum " + observedSum + " vs truth " + r.knownWaitSum);
                     expectedWaitSum = w.waits().sum();
                 }
             }

@@ -1,13 +1,10 @@
 package io.celeryexporter.monitoring;
 
+import io.celeryexporter.testing.Brokers;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.celeryexporter.broker.BrokerConnector;
-import io.celeryexporter.broker.BrokerSettings;
-import io.celeryexporter.broker.BrokerUrl;
-import io.celeryexporter.broker.TlsSettings;
 import io.celeryexporter.celery.KeyNaming;
 import io.celeryexporter.celery.MessageDecoder;
 import io.celeryexporter.celery.PrioritySteps;
@@ -18,7 +15,7 @@ import io.celeryexporter.load.LoadGenerator;
 import io.celeryexporter.load.LoadSettings;
 import io.celeryexporter.load.RateProfile;
 import io.celeryexporter.testing.Eventually;
-import io.celeryexporter.testing.FakeKubeStateMetrics;
+import io.celeryexporter.testing.FakeTarget;
 import io.celeryexporter.testing.PrometheusServer;
 import io.celeryexporter.testing.RedisServer;
 import java.nio.file.Path;
@@ -48,7 +45,7 @@ class PrometheusExpressionsTest {
 
     private static RedisServer redis;
     private static Exporter exporter;
-    private static FakeKubeStateMetrics ksm;
+    private static FakeTarget ksm;
     private static PrometheusServer prometheus;
     private static LoadGenerator load;
     private static Thread traffic;
@@ -71,13 +68,12 @@ class PrometheusExpressionsTest {
         ExporterConfig config = new ExporterConfig(KeyNaming.withPrefix(""), PrioritySteps.ALL, List.of(),
                 Duration.ofMillis(500), Duration.ofSeconds(5),
                 new ExporterConfig.TaskBreakdownConfig(true, 100, 10));
-        exporter = Exporter.start(BrokerConnector.connect(new BrokerSettings(BrokerUrl.parse(redis.url()), null,
-                        TlsSettings.DEFAULT, Duration.ofSeconds(2))), redis.url(), config,
+        exporter = Exporter.start(Brokers.connect(redis.url(), Duration.ofSeconds(2)), redis.url(), config,
                 new MessageDecoder(List.of()), ListenAddress.parse("127.0.0.1:0"), "test");
-        ksm = new FakeKubeStateMetrics();
+        ksm = FakeTarget.kubeStateMetrics();
         prometheus = new PrometheusServer(Map.of(
-                "celery-queue-exporter", "127.0.0.1:" + exporter.address().getPort(),
-                "kube-state-metrics", ksm.target()),
+                "celery-queue-exporter", List.of("127.0.0.1:" + exporter.address().getPort()),
+                "kube-state-metrics", List.of(ksm.target())),
                 List.of(Path.of("alerts/celery-queue.rules.yml")));
         Eventually.await(Duration.ofSeconds(90), "wait quantiles and the task breakdown in Prometheus", () ->
                 !prometheus.query("queue_name:celery_queue_wait_seconds:p99_5m > 0").isEmpty()

@@ -21,10 +21,10 @@ public final class PrometheusServer implements AutoCloseable {
     private final String base;
 
     /**
-     * @param targets   job name → host:port, scraped every second
+     * @param targets   job name → host:port targets, scraped every second
      * @param ruleFiles rule files to load, evaluated every second
      */
-    public PrometheusServer(java.util.Map<String, String> targets, List<Path> ruleFiles) throws Exception {
+    public PrometheusServer(java.util.Map<String, List<String>> targets, List<Path> ruleFiles) throws Exception {
         Path binary = Tools.find("prometheus", "prometheus");
         dir = Files.createTempDirectory("prometheus-test");
         StringBuilder config = new StringBuilder("global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n");
@@ -33,8 +33,9 @@ public final class PrometheusServer implements AutoCloseable {
             config.append("  - ").append(rules.toAbsolutePath()).append('\n');
         }
         config.append("scrape_configs:\n");
-        targets.forEach((job, target) -> config.append("  - job_name: ").append(job)
-                .append("\n    static_configs:\n      - targets: ['").append(target).append("']\n"));
+        targets.forEach((job, list) -> config.append("  - job_name: ").append(job)
+                .append("\n    static_configs:\n      - targets: ['").append(String.join("', '", list))
+                .append("']\n"));
         Files.writeString(dir.resolve("prometheus.yml"), config);
         int port;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

@@ -1,0 +1,16 @@
+# Multi-stage: build with the Maven wrapper, run the shaded jar on a slim JRE as a non-root user.
+FROM eclipse-temurin:17-jdk-jammy AS build
+WORKDIR /src
+COPY .mvn .mvn
+COPY mvnw pom.xml ./
+RUN ./mvnw -q -B dependency:go-offline
+COPY src src
+RUN ./mvnw -q -B -DskipTests package
+
+FROM eclipse-temurin:17-jre-alpine
+RUN addgroup -S -g 10001 exporter && adduser -S -u 10001 -G exporter exporter
+COPY --from=build /src/target/celery-queue-exporter.jar /opt/celery-queue-exporter.jar
+USER 10001:10001
+EXPOSE 9808
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/opt/celery-queue-exporter.jar"]
+CMD ["serve"]

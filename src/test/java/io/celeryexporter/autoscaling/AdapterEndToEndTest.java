@@ -1,0 +1,190 @@
+package io.celeryexporter.autoscaling;
+
+import io.celeryexporter.testing.Brokers;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.celeryexporter.celery.KeyNaming;
+import io.celeryexporter.celery.MessageDecoder;
+import io.celeryexporter.celery.PrioritySteps;
+import io.celeryexporter.exporter.Exporter;
+import io.celeryexporter.exporter.ExporterConfig;
+import io.celeryexporter.exporter.ListenAddress;
+import io.celeryexporter.testing.CeleryRedis;
+import io.celeryexporter.testing.Eventually;
+import io.celeryexporter.testing.FakeTarget;
+import io.celeryexporter.testing.Http;
+import io.celeryexporter.testing.Metrics;
+import io.celeryexporter.testing.PrometheusServer;
+import io.celeryexporter.testing.RedisServer;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * The autoscaling chain with real processes: Redis with 250 queued Celery tasks, two exporter replicas, a real
+ * Prometheus scraping them every second, the adapter's queries rendered as prometheus-adapter renders them, and
+ * the autoscaling/v2 formulas applied to what those queries return.
+ */
+class AdapterEndToEndTest {
+
+    private static final List<String> PODS = List.of("dispatcher-0", "dispatcher-1", "dispatcher-2");
+    private static final double PUBLISHED_SECONDS_AGO = 60;
+
+    private static RedisServer redis;
+    private static final List<Exporter> exporters = new ArrayList<>();
+    private static FakeTarget pods;
+    private static PrometheusServer prometheus;
+    private static Adapter adapter;
+
+    @BeforeAll
+    static void start() throws Exception {
+        redis = RedisServer.start();
+        try (RedisClient client = redis.client()) {
+            CeleryRedis celery = new CeleryRedis(client);
+            celery.declare("evaluation");
+            celery.publish("other", 0, 40); // another queue: the selector must keep it out
+            double publishedAt = System.currentTimeMillis() / 1000.0 - PUBLISHED_SECONDS_AGO;
+            for (int i = 0; i < 250; i++) {
+                int priority = i % 2 == 0 ? 0 : 9;
+                client.lpush(KeyNaming.withPrefix("").listKey("evaluation", priority == 0 ? 0 : 9),
+                        celery.message("evaluation", "tasks.evaluate", priority, null,
+                                Map.of(MessageDecoder.SENTRY_ENQUEUED_TIME_HEADER, publishedAt)));
+            }
+        }
+        List<String> exporterTargets = new ArrayList<>();
+        for (int i = 0; i < 2; i++) { // two replicas: their series must not add up
+            ExporterConfig config = new ExporterConfig(KeyNaming.withPrefix(""), PrioritySteps.ALL, List.of(),
+                    Duration.ofMillis(500), Duration.ofSeconds(30));
+            Exporter exporter = Exporter.start(Brokers.connect(redis.url(), Duration.ofSeconds(2)), redis.url(), config,
+                    new MessageDecoder(List.of(MessageDecoder.SENTRY_ENQUEUED_TIME_HEADER)),
+                    ListenAddress.parse("127.0.0.1:0"), "test");
+            exporters.add(exporter);
+            exporterTargets.add("127.0.0.1:" + exporter.address().getPort());
+        }
+        pods = FakeTarget.dispatcherPods(PODS, 150);
+        prometheus = new PrometheusServer(Map.of("celery-queue-exporter", exporterTargets,
+                "dispatcher", List.of(pods.target())), List.of());
+        adapter = Adapter.load(Path.of("prometheus-adapter/config.yaml"));
+        Eventually.await(Duration.ofSeconds(90), "both exporters scraped, and the pods' samples up to the present",
+                () -> prometheus.query("celery_queue_length{queue_name=\"evaluation\"}").size() == 2
+                        && prometheus.query("time() - timestamp(http_requests_total) < 5").size() == PODS.size()
+                        && prometheus.query("count_over_time(http_requests_total[2m]) > 10").size() == PODS.size());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (prometheus != null) {
+            prometheus.close();
+        }
+        if (pods != null) {
+            pods.close();
+        }
+        exporters.forEach(Exporter::close);
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    /** The external metric as the HPA would get it: the rendered query must return exactly one series. */
+    private static double external(MetricSpec metric) {
+        String name = metric.getExternal().getMetric().getName();
+        JsonNode rule = adapter.externalRule(name);
+        assertNotNull(rule, name);
+        String query = Adapter.renderExternal(rule, name, metric.getExternal().getMetric().getSelector()
+                .getMatchLabels());
+        JsonNode result = prometheus.query(query);
+        assertEquals(1, result.size(), "exactly one series for " + query + ": " + result);
+        return result.get(0).get("value").get(1).asDouble();
+    }
+
+    private static double podsAverage(MetricSpec metric) {
+        Adapter.CustomMatch match = adapter.customRuleFor(metric.getPods().getMetric().getName());
+        JsonNode result = prometheus.query(Adapter.renderPods(match.rule(), match.seriesName(), "crucible", PODS));
+        assertEquals(PODS.size(), result.size(), "one series per pod");
+        double sum = 0;
+        for (JsonNode series : result) {
+            sum += series.get("value").get(1).asDouble();
+        }
+        return sum / result.size();
+    }
+
+    @Test
+    void everyExternalRuleReturnsOneSeriesEqualToTheExportersValue() {
+        Metrics direct = Metrics.parse(Http.get("http://127.0.0.1:" + exporters.get(0).address().getPort()
+                + "/metrics").body());
+        assertEquals(250, direct.value("celery_queue_length{queue_name=\"evaluation\"}").orElseThrow());
+        for (String name : List.of("celery_queue_length", "celery_queue_oldest_task_age_seconds",
+                "celery_queue_average_wait_seconds")) {
+            JsonNode rule = adapter.externalRule(name);
+            String query = Adapter.renderExternal(rule, name, Map.of("queue_name", "evaluation"));
+            JsonNode result = prometheus.query(query);
+            assertEquals(1, result.size(), query + " -> " + result);
+            double raw = prometheus.query("max(" + name + "{queue_name=\"evaluation\"})").get(0).get("value").get(1)
+                    .asDouble();
+            assertEquals(raw, result.get(0).get("value").get(1).asDouble(), 1e-9, name);
+        }
+        JsonNode length = prometheus.query(Adapter.renderExternal(adapter.externalRule("celery_queue_length"),
+                "celery_queue_length", Map.of("queue_name", "evaluation")));
+        assertEquals(250, length.get(0).get("value").get(1).asDouble(), "two replicas, counted once");
+    }
+
+    @Test
+    void queueDepthHpaAsksFor25AndIsClampedTo20() throws Exception {
+        HorizontalPodAutoscaler hpa = Manifests.hpa(Path.of("hpa/queue-length.yaml"));
+        MetricSpec metric = hpa.getSpec().getMetrics().get(0);
+        double length = external(metric);
+        assertEquals(250, length);
+        assertEquals(25, HpaCalculator.proposal(metric, 5, 5, length));
+        assertEquals(20, HpaCalculator.desiredReplicas(hpa, 5, 5, m -> length));
+    }
+
+    @Test
+    void waitHpaScalesOnTheAgeItselfNotPerPod() throws Exception {
+        HorizontalPodAutoscaler hpa = Manifests.hpa(Path.of("hpa/wait-time.yaml"));
+        MetricSpec metric = hpa.getSpec().getMetrics().get(0);
+        double age = external(metric);
+        // the messages carry a publish time 60 s before the test started, so the age is known, not a lower bound
+        assertTrue(age >= PUBLISHED_SECONDS_AGO && age < PUBLISHED_SECONDS_AGO + 60, "age " + age);
+        int proposal = HpaCalculator.proposal(metric, 3, 3, age); // Value: 3 replicas x age / 5 s
+        assertTrue(proposal >= 36 && proposal <= 72, "proposal " + proposal);
+        assertEquals(20, HpaCalculator.desiredReplicas(hpa, 3, 3, m -> age));
+    }
+
+    @Test
+    void requestRateHpaUsesTheAverageOverPods() throws Exception {
+        HorizontalPodAutoscaler hpa = Manifests.hpa(Path.of("hpa/http-rate.yaml"));
+        double average = podsAverage(hpa.getSpec().getMetrics().get(0));
+        assertEquals(150, average, 10, "each pod serves 150 requests/s");
+        // 3 pods at 150/s against 100/s per pod: ceil(4.5) = 5
+        assertEquals(5, HpaCalculator.desiredReplicas(hpa, 3, 3, m -> average));
+    }
+
+    @Test
+    void compositeHpaTakesTheLargestOfCpuQueueAndAge() throws Exception {
+        HorizontalPodAutoscaler hpa = Manifests.hpa(Path.of("hpa/composite.yaml"));
+        double cpuUtilization = 35; // percent of requests, as metrics-server would report for 4 pods
+        int desired = HpaCalculator.desiredReplicas(hpa, 4, 4, m -> switch (m.getType()) {
+            case "Resource" -> cpuUtilization;
+            case "External" -> external(m);
+            default -> throw new AssertionError(m.getType());
+        });
+        double length = external(hpa.getSpec().getMetrics().get(1));
+        double age = external(hpa.getSpec().getMetrics().get(2));
+        assertTrue(age < 90, "the test runs long after the tasks were published: " + age);
+        assertEquals(2, HpaCalculator.proposal(hpa.getSpec().getMetrics().get(0), 4, 4, cpuUtilization));
+        assertEquals(13, HpaCalculator.proposal(hpa.getSpec().getMetrics().get(1), 4, 4, length));
+        assertTrue(HpaCalculator.proposal(hpa.getSpec().getMetrics().get(2), 4, 4, age) < 13);
+        assertEquals(13, desired, "the queue asks for the most: ceil(250 / 20)");
+    }
+}

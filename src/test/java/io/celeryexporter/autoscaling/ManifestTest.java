@@ -1,0 +1,179 @@
+package io.celeryexporter.autoscaling;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.celeryexporter.testing.Tools;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/** deploy/, hpa/, keda/ and prometheus-adapter/: strict parsing and the checks that make them fit together. */
+class ManifestTest {
+
+    /** Labels the exporter puts on its queue series (QueueCollector). */
+    private static final Set<String> EXPORTER_LABELS = Set.of("queue_name", "priority", "task_name");
+    private static final Set<String> PROMETHEUS_TRIGGER_KEYS = Set.of("serverAddress", "query", "threshold",
+            "activationThreshold", "namespace", "customHeaders", "ignoreNullValues", "queryParameters", "unsafeSsl",
+            "timeout");
+
+    @Test
+    void everyManifestParsesWithNoUnknownField() throws Exception {
+        List<Manifests.Document> docs = Manifests.documents("deploy", "hpa", "keda");
+        assertTrue(docs.size() >= 9, "documents: " + docs.size());
+        for (Manifests.Document doc : docs) {
+            assertEquals(List.of(), Manifests.unknownFields(doc), doc.file() + " (" + doc.kind() + ")");
+        }
+    }
+
+    @Test
+    void aTypoIsCaught() throws Exception {
+        JsonNode hpa = Manifests.YAML.readTree(Path.of("hpa/queue-length.yaml").toFile());
+        String typo = Manifests.YAML.writeValueAsString(hpa).replace("averageValue:", "averageValu:");
+        Manifests.Document doc = new Manifests.Document(Path.of("typo.yaml"), Manifests.YAML.readTree(typo));
+        assertEquals(List.of(".spec.metrics[0].external.target.averageValu"), Manifests.unknownFields(doc));
+        String crdTypo = Manifests.YAML.writeValueAsString(Manifests.YAML.readTree(Path.of("keda/scaledobject.yaml")
+                .toFile())).replace("minReplicaCount", "minReplicasCount");
+        assertFalse(Manifests.unknownFields(new Manifests.Document(Path.of("typo.yaml"),
+                Manifests.YAML.readTree(crdTypo))).isEmpty());
+    }
+
+    @Test
+    void hpasAreConsistentAndOnlyUseMetricsTheAdapterServes() throws Exception {
+        Adapter adapter = Adapter.load(Path.of("prometheus-adapter/config.yaml"));
+        for (String file : List.of("queue-length", "wait-time", "http-rate", "composite")) {
+            HorizontalPodAutoscaler hpa = Manifests.hpa(Path.of("hpa", file + ".yaml"));
+            assertEquals("dispatcher", hpa.getSpec().getScaleTargetRef().getName(), file);
+            assertEquals("crucible", hpa.getMetadata().getNamespace(), file);
+            assertTrue(hpa.getSpec().getMinReplicas() <= hpa.getSpec().getMaxReplicas(), file + ": min > max");
+            assertTrue(hpa.getSpec().getMinReplicas() >= 1, file + ": minReplicas 0 needs an alpha gate");
+            for (MetricSpec metric : hpa.getSpec().getMetrics()) {
+                checkTarget(file, metric);
+                switch (metric.getType()) {
+                    case "External" -> {
+                        String name = metric.getExternal().getMetric().getName();
+                        assertTrue(adapter.servesExternal(name), file + ": no adapter rule serves " + name);
+                        Map<String, String> labels = metric.getExternal().getMetric().getSelector().getMatchLabels();
+                        assertEquals(Set.of("queue_name"), labels.keySet(), file + ": select exactly one queue");
+                        assertTrue(EXPORTER_LABELS.containsAll(labels.keySet()), file);
+                        if (name.contains("age") || name.contains("wait")) {
+                            assertEquals("Value", metric.getExternal().getTarget().getType(),
+                                    file + ": a wait is not divisible per pod");
+                        }
+                    }
+                    case "Pods" -> assertTrue(adapter.servesPods(metric.getPods().getMetric().getName()),
+                            file + ": no adapter rule serves " + metric.getPods().getMetric().getName());
+                    case "Resource" -> assertEquals("cpu", metric.getResource().getName(), file);
+                    default -> throw new AssertionError(file + ": unexpected metric type " + metric.getType());
+                }
+            }
+        }
+        HorizontalPodAutoscaler composite = Manifests.hpa(Path.of("hpa/composite.yaml"));
+        var up = composite.getSpec().getBehavior().getScaleUp();
+        var down = composite.getSpec().getBehavior().getScaleDown();
+        assertEquals("Max", up.getSelectPolicy());
+        assertEquals(30, up.getStabilizationWindowSeconds());
+        assertEquals("Min", down.getSelectPolicy());
+        assertEquals(300, down.getStabilizationWindowSeconds());
+        assertEquals(3, composite.getSpec().getMetrics().size(), "CPU, queue length and oldest age in one HPA");
+    }
+
+    private static void checkTarget(String file, MetricSpec metric) {
+        var target = HpaCalculator.target(metric);
+        switch (target.getType()) {
+            case "AverageValue" -> assertNotNull(target.getAverageValue(), file + ": AverageValue without averageValue");
+            case "Value" -> assertNotNull(target.getValue(), file + ": Value without value");
+            case "Utilization" -> assertNotNull(target.getAverageUtilization(), file);
+            default -> throw new AssertionError(file + ": target type " + target.getType());
+        }
+    }
+
+    @Test
+    void adapterConfigAndHelmValuesAgree() throws Exception {
+        JsonNode config = Manifests.YAML.readTree(Path.of("prometheus-adapter/config.yaml").toFile());
+        JsonNode values = Manifests.YAML.readTree(Path.of("prometheus-adapter/values.yaml").toFile());
+        assertEquals(config.get("rules"), values.at("/rules/custom"));
+        assertEquals(config.get("externalRules"), values.at("/rules/external"));
+        for (JsonNode rule : config.get("externalRules")) {
+            assertTrue(rule.get("metricsQuery").asText().startsWith("max by (queue_name)"), "replicas must not add up");
+            assertFalse(rule.at("/resources/namespaced").asBoolean(true));
+        }
+    }
+
+    @Test
+    void exporterDeploymentServiceAndServiceMonitorFitTogether() throws Exception {
+        Deployment deployment = Manifests.YAML.readValue(Path.of("deploy/deployment.yaml").toFile(), Deployment.class);
+        Service service = Manifests.YAML.readValue(Path.of("deploy/service.yaml").toFile(), Service.class);
+        CrdModels.ServiceMonitor monitor = Manifests.STRICT.readValue(Path.of("deploy/servicemonitor.yaml").toFile(),
+                CrdModels.ServiceMonitor.class);
+        var pod = deployment.getSpec().getTemplate().getSpec();
+        Container exporter = pod.getContainers().get(0);
+
+        assertEquals(9808, exporter.getPorts().get(0).getContainerPort());
+        assertEquals("metrics", exporter.getPorts().get(0).getName());
+        assertEquals("/-/healthy", exporter.getLivenessProbe().getHttpGet().getPath(), "liveness on /-/healthy");
+        assertEquals("/-/ready", exporter.getReadinessProbe().getHttpGet().getPath(), "readiness on /-/ready");
+        assertEquals("metrics", exporter.getLivenessProbe().getHttpGet().getPort().getStrVal());
+        assertEquals("metrics", exporter.getReadinessProbe().getHttpGet().getPort().getStrVal());
+        var url = exporter.getEnv().stream().filter(e -> e.getName().equals("CELERY_BROKER_URL")).findFirst()
+                .orElseThrow();
+        assertNotNull(url.getValueFrom().getSecretKeyRef(), "the broker URL comes from a Secret");
+
+        assertTrue(pod.getSecurityContext().getRunAsNonRoot());
+        assertTrue(exporter.getSecurityContext().getReadOnlyRootFilesystem());
+        assertFalse(exporter.getSecurityContext().getAllowPrivilegeEscalation());
+        assertFalse(exporter.getResources().getRequests().isEmpty());
+        assertFalse(exporter.getResources().getLimits().isEmpty());
+
+        var servicePort = service.getSpec().getPorts().get(0);
+        assertEquals("metrics", servicePort.getName());
+        assertEquals(9808, servicePort.getPort());
+        assertEquals("metrics", servicePort.getTargetPort().getStrVal());
+        assertEquals(deployment.getSpec().getSelector().getMatchLabels(), service.getSpec().getSelector());
+        assertEquals("metrics", monitor.spec().endpoints().get(0).port(), "the ServiceMonitor names the port");
+        assertTrue(service.getMetadata().getLabels().entrySet()
+                .containsAll(monitor.spec().selector().matchLabels().entrySet()));
+        assertEquals("/metrics", monitor.spec().endpoints().get(0).path());
+    }
+
+    @Test
+    void kedaScalesToZeroOnTheExportersMetrics() throws Exception {
+        CrdModels.ScaledObject so = Manifests.STRICT.readValue(Path.of("keda/scaledobject.yaml").toFile(),
+                CrdModels.ScaledObject.class);
+        assertEquals(0, so.spec().minReplicaCount());
+        assertEquals("dispatcher", so.spec().scaleTargetRef().name());
+        Pattern exporterMetric = Pattern.compile("celery_queue_[a-z_]+\\{queue_name=\"evaluation\"\\}");
+        for (CrdModels.Trigger trigger : so.spec().triggers()) {
+            assertEquals("prometheus", trigger.type());
+            assertTrue(PROMETHEUS_TRIGGER_KEYS.containsAll(trigger.metadata().keySet()),
+                    "unknown prometheus trigger keys: " + trigger.metadata().keySet());
+            assertTrue(exporterMetric.matcher(trigger.metadata().get("query")).find(), trigger.metadata().get("query"));
+            assertTrue(trigger.metadata().get("query").startsWith("max("), "one element, replicas not added");
+            assertNotNull(trigger.metadata().get("activationThreshold"));
+        }
+    }
+
+    @Test
+    void kustomizeRenders() throws Exception {
+        Path kubectl = Tools.onPath("kubectl");
+        Assumptions.assumeTrue(kubectl != null, "kubectl is not on PATH");
+        Tools.Run run = Tools.run(List.of(kubectl.toString(), "kustomize", "deploy/"));
+        assertEquals(0, run.exitCode(), run.output());
+        for (String kind : List.of("kind: Deployment", "kind: Service", "kind: ServiceMonitor")) {
+            assertTrue(run.output().contains(kind), run.output());
+        }
+        assertTrue(run.output().contains("namespace: crucible"));
+    }
+}
