@@ -41,7 +41,7 @@ class PrometheusExpressionsTest {
 
     /** Series selectors the checks below look up: this project's metrics, its recording rules, and the ones it joins. */
     private static final Pattern SELECTOR =
-            Pattern.compile("\\b((?:celery_|queue_name:|kube_)[a-zA-Z0-9_:]*|up)(\\{[^}]*\\})?");
+            Pattern.compile("\\b((?:celery_|queue_name:|dispatcher:|kube_|container_)[a-zA-Z0-9_:]*|up)(\\{[^}]*\\})?");
 
     private static RedisServer redis;
     private static Exporter exporter;
@@ -74,7 +74,7 @@ class PrometheusExpressionsTest {
         prometheus = new PrometheusServer(Map.of(
                 "celery-queue-exporter", List.of("127.0.0.1:" + exporter.address().getPort()),
                 "kube-state-metrics", List.of(ksm.target())),
-                List.of(Path.of("alerts/celery-queue.rules.yml")));
+                RuleFilesTest.RULE_FILES);
         Eventually.await(Duration.ofSeconds(90), "wait quantiles and the task breakdown in Prometheus", () ->
                 !prometheus.query("queue_name:celery_queue_wait_seconds:p99_5m > 0").isEmpty()
                         && !prometheus.query("celery_queue_tasks").isEmpty()
@@ -108,16 +108,35 @@ class PrometheusExpressionsTest {
         assertFalse(result.isEmpty(), what + " returned no data: " + expr);
     }
 
+    /**
+     * Rules with data only after events a steady fake cluster does not produce within the test: a minute of replica
+     * history, or a scaling step. promtool's unit tests (alerts/tests) cover their values; here their expressions
+     * must still run and every series they read must exist.
+     */
+    private static final Set<String> EVENT_DRIVEN = Set.of("dispatcher:hpa_replicas:delta1m",
+            "dispatcher:hpa_scale_direction:last");
+
     @Test
     void everyRecordingRuleHasData() throws Exception {
         int records = 0;
         for (JsonNode rule : RuleFilesTest.allRules()) {
-            if (rule.has("record")) {
-                records++;
-                assertReturnsData("recording rule " + rule.get("record").asText(), rule.get("record").asText());
+            if (!rule.has("record")) {
+                continue;
+            }
+            records++;
+            String name = rule.get("record").asText();
+            if (EVENT_DRIVEN.contains(name)) {
+                prometheus.query(rule.get("expr").asText());
+                for (String selector : selectors(rule.get("expr").asText())) {
+                    if (!EVENT_DRIVEN.contains(selector)) {
+                        assertReturnsData("recording rule " + name, selector);
+                    }
+                }
+            } else {
+                assertReturnsData("recording rule " + name, name);
             }
         }
-        assertTrue(records >= 7);
+        assertTrue(records >= 20, "records: " + records);
     }
 
     @Test
@@ -132,7 +151,9 @@ class PrometheusExpressionsTest {
             Set<String> selectors = selectors(expr);
             assertFalse(selectors.isEmpty(), name);
             for (String selector : selectors) {
-                assertReturnsData("alert " + name, selector);
+                if (!EVENT_DRIVEN.contains(selector)) {
+                    assertReturnsData("alert " + name, selector);
+                }
             }
         }
     }

@@ -32,9 +32,25 @@ public final class FakeTarget implements AutoCloseable {
         server.start();
     }
 
-    /** kube-state-metrics for HPA crucible/dispatcher: 19 current, 20 desired, 1 to 20 replicas. */
+    /**
+     * kube-state-metrics and cAdvisor for the dispatcher: HPA crucible/dispatcher at 19 current, 20 desired, 1 to 20
+     * replicas; Deployment dispatcher with 2 pods (through ReplicaSet dispatcher-7d9f) each requesting half a core and
+     * using a quarter; and a pod of another Deployment that the rules must leave out.
+     */
     public static FakeTarget kubeStateMetrics() throws IOException {
-        return new FakeTarget(() -> """
+        long start = System.nanoTime();
+        return new FakeTarget(() -> {
+            double cpuSeconds = (System.nanoTime() - start) / 1e9 * 0.25;
+            return KUBE_STATE + """
+                # TYPE container_cpu_usage_seconds_total counter
+                container_cpu_usage_seconds_total{namespace="crucible",pod="dispatcher-7d9f-a",container="worker"} %s
+                container_cpu_usage_seconds_total{namespace="crucible",pod="dispatcher-7d9f-b",container="worker"} %s
+                container_cpu_usage_seconds_total{namespace="crucible",pod="web-55c4-a",container="web"} %s
+                """.formatted(cpuSeconds, cpuSeconds, 4 * cpuSeconds);
+        });
+    }
+
+    private static final String KUBE_STATE = """
                 # TYPE kube_horizontalpodautoscaler_spec_max_replicas gauge
                 kube_horizontalpodautoscaler_spec_max_replicas{namespace="crucible",horizontalpodautoscaler="dispatcher"} 20
                 # TYPE kube_horizontalpodautoscaler_spec_min_replicas gauge
@@ -43,8 +59,21 @@ public final class FakeTarget implements AutoCloseable {
                 kube_horizontalpodautoscaler_status_current_replicas{namespace="crucible",horizontalpodautoscaler="dispatcher"} 19
                 # TYPE kube_horizontalpodautoscaler_status_desired_replicas gauge
                 kube_horizontalpodautoscaler_status_desired_replicas{namespace="crucible",horizontalpodautoscaler="dispatcher"} 20
-                """);
-    }
+                # TYPE kube_deployment_status_replicas gauge
+                kube_deployment_status_replicas{namespace="crucible",deployment="dispatcher"} 2
+                kube_deployment_status_replicas{namespace="crucible",deployment="web"} 1
+                # TYPE kube_replicaset_owner gauge
+                kube_replicaset_owner{namespace="crucible",replicaset="dispatcher-7d9f",owner_kind="Deployment",owner_name="dispatcher",owner_is_controller="true"} 1
+                kube_replicaset_owner{namespace="crucible",replicaset="web-55c4",owner_kind="Deployment",owner_name="web",owner_is_controller="true"} 1
+                # TYPE kube_pod_owner gauge
+                kube_pod_owner{namespace="crucible",pod="dispatcher-7d9f-a",owner_kind="ReplicaSet",owner_name="dispatcher-7d9f",owner_is_controller="true"} 1
+                kube_pod_owner{namespace="crucible",pod="dispatcher-7d9f-b",owner_kind="ReplicaSet",owner_name="dispatcher-7d9f",owner_is_controller="true"} 1
+                kube_pod_owner{namespace="crucible",pod="web-55c4-a",owner_kind="ReplicaSet",owner_name="web-55c4",owner_is_controller="true"} 1
+                # TYPE kube_pod_container_resource_requests gauge
+                kube_pod_container_resource_requests{namespace="crucible",pod="dispatcher-7d9f-a",container="worker",resource="cpu",unit="core"} 0.5
+                kube_pod_container_resource_requests{namespace="crucible",pod="dispatcher-7d9f-b",container="worker",resource="cpu",unit="core"} 0.5
+                kube_pod_container_resource_requests{namespace="crucible",pod="web-55c4-a",container="web",resource="cpu",unit="core"} 1
+                """;
 
     /**
      * The dispatcher's pods, each counting {@code http_requests_total} at {@code perSecond}, with the namespace and
