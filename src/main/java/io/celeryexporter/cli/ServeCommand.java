@@ -5,6 +5,8 @@ import io.celeryexporter.broker.BrokerSettings;
 import io.celeryexporter.exporter.Exporter;
 import io.celeryexporter.exporter.ExporterConfig;
 import io.celeryexporter.exporter.ListenAddress;
+import io.celeryexporter.exporter.WebConfig;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -27,6 +29,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Address to serve /metrics on. Default: ${DEFAULT-VALUE}.")
     String listenAddress;
 
+    @Option(names = "--web.config.file", paramLabel = "FILE",
+            description = {"TLS and basic auth for /metrics and /, in the Prometheus exporter-toolkit web-config.yml",
+                "format (tls_server_config, basic_auth_users with bcrypt hashes). Probes stay open."})
+    Path webConfigFile;
+
     @Option(names = "--poll-interval", paramLabel = "DURATION", defaultValue = "2s",
             converter = DurationConverter.class,
             description = "Time between two polls of the broker. Default: ${DEFAULT-VALUE}.")
@@ -36,16 +43,18 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         BrokerSettings settings = broker.settings();
         ListenAddress listen = ListenAddress.parse(listenAddress);
+        WebConfig web = webConfigFile == null ? WebConfig.NONE : WebConfig.load(webConfigFile);
         ExporterConfig config = queues.config(pollInterval);
         CountDownLatch stopped = new CountDownLatch(1);
         Exporter exporter = Exporter.start(BrokerConnector.connect(settings), settings.url().redacted(), config,
-                queues.decoder(), listen, Version.current());
+                queues.decoder(), listen, web, Version.current());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("shutting down");
             exporter.close();
             stopped.countDown();
         }, "shutdown"));
-        LOG.info("celery-queue-exporter {} serving http://{}/metrics, polling {} every {}", Version.current(),
+        LOG.info("celery-queue-exporter {} serving {}://{}/metrics, polling {} every {}", Version.current(),
+                web.tls() ? "https" : "http",
                 listenAddress.startsWith(":") ? "localhost" + listenAddress : listenAddress,
                 settings.url().redacted(), pollInterval.toString().substring(2).toLowerCase());
         stopped.await();

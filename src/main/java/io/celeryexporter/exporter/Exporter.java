@@ -30,16 +30,22 @@ public final class Exporter implements AutoCloseable {
      */
     public static Exporter start(RedisBroker broker, String redactedBroker, ExporterConfig config,
                                  MessageDecoder decoder, ListenAddress listen, String version) throws IOException {
+        return start(broker, redactedBroker, config, decoder, listen, WebConfig.NONE, version);
+    }
+
+    public static Exporter start(RedisBroker broker, String redactedBroker, ExporterConfig config,
+                                 MessageDecoder decoder, ListenAddress listen, WebConfig web, String version)
+            throws IOException {
         Clock clock = Clock.systemUTC();
         ExporterState state = new ExporterState(clock, config.staleAfter());
         Poller poller = new Poller(broker, config, decoder, state.undecodable(), clock);
         PrometheusRegistry registry = new PrometheusRegistry();
         registry.register(new QueueCollector(state, version));
         JvmMetrics.builder().register(registry);
-        WebServer web = new WebServer(listen, registry, state, new LandingPage(state, version, redactedBroker));
+        WebServer server = new WebServer(listen, registry, state, new LandingPage(state, version, redactedBroker), web);
         PollLoop loop = new PollLoop(poller, state, config.pollInterval());
         loop.start();
-        return new Exporter(broker, loop, web, state);
+        return new Exporter(broker, loop, server, state);
     }
 
     public InetSocketAddress address() {

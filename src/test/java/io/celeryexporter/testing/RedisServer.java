@@ -20,6 +20,7 @@ public final class RedisServer implements AutoCloseable {
 
     private final List<String> extraArgs;
     private final Path dir;
+    private String sentinelConfig;
     private int port;
     private Process process;
 
@@ -28,12 +29,34 @@ public final class RedisServer implements AutoCloseable {
         this.dir = Files.createTempDirectory("redis-test");
     }
 
+    /** Stands for the chosen port in extra arguments, e.g. {@code "--tls-port", PORT, "--port", "0"}. */
+    public static final String PORT = "{port}";
+
     /** Starts a server; extra arguments are passed to redis-server as they are (e.g. {@code --requirepass x}). */
     public static RedisServer start(String... extraArgs) {
         try {
             RedisServer server = new RedisServer(List.of(extraArgs));
             server.startOnFreePort();
             return server;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A Sentinel (redis-server in sentinel mode) watching {@code masterName} at the given port on loopback, with a
+     * quorum of 1 and short timeouts so a failover takes a couple of seconds.
+     */
+    public static RedisServer startSentinel(String masterName, int masterPort) {
+        try {
+            RedisServer sentinel = new RedisServer(List.of());
+            sentinel.sentinelConfig = String.join("\n",
+                    "sentinel monitor " + masterName + " 127.0.0.1 " + masterPort + " 1",
+                    "sentinel down-after-milliseconds " + masterName + " 1000",
+                    "sentinel failover-timeout " + masterName + " 5000",
+                    "sentinel parallel-syncs " + masterName + " 1", "");
+            sentinel.startOnFreePort();
+            return sentinel;
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -95,9 +118,20 @@ public final class RedisServer implements AutoCloseable {
         if (exe == null) {
             throw new IOException("redis-server is not on PATH");
         }
-        List<String> command = new ArrayList<>(List.of(exe, "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no"));
-        command.addAll(extraArgs);
+        List<String> command = new ArrayList<>(List.of(exe));
+        if (sentinelConfig != null) { // sentinel mode: a config file it may rewrite, then --sentinel
+            Path conf = dir.resolve("sentinel.conf");
+            if (!Files.exists(conf)) {
+                Files.writeString(conf, sentinelConfig);
+            }
+            command.addAll(List.of(conf.toString(), "--sentinel"));
+        }
+        command.addAll(List.of("--port", String.valueOf(port), "--bind", "127.0.0.1", "--dir", dir.toString(),
+                "--daemonize", "no"));
+        if (sentinelConfig == null) {
+            command.addAll(List.of("--save", "", "--appendonly", "no"));
+        }
+        extraArgs.forEach(arg -> command.add(arg.replace(PORT, String.valueOf(port))));
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("redis.log").toFile()).start();
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
