@@ -31,10 +31,6 @@ public final class RedisBroker implements AutoCloseable {
         this.client = client;
     }
 
-    public void ping() {
-        call(client::ping);
-    }
-
     /** Reads every probe and hash length in one atomic transaction. */
     public BrokerSnapshot snapshot(List<ListProbe> probes, List<byte[]> hashes) {
         return call(() -> {

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -16,6 +17,7 @@ import java.util.stream.Collectors;
 final class InspectFormats {
 
     private static final String[] HEADER = {"QUEUE", "LENGTH", "BY PRIORITY", "RESERVED", "SCHEDULED"};
+    private static final String[] TASK_HEADER = {"QUEUE", "TASK", "QUEUED"};
 
     private InspectFormats() {}
 
@@ -30,7 +32,18 @@ final class InspectFormats {
             rows.add(new String[] {q.name(), String.valueOf(q.length()), priorities(q),
                 String.valueOf(q.reserved()), String.valueOf(q.scheduled())});
         }
-        int[] widths = new int[HEADER.length];
+        String out = aligned(rows, 1, 3, 4);
+        List<String[]> tasks = new ArrayList<>();
+        tasks.add(TASK_HEADER);
+        for (QueueStats q : result.queues()) {
+            q.tasksByName().forEach((task, n) -> tasks.add(new String[] {q.name(), task, String.valueOf(n)}));
+        }
+        return tasks.size() == 1 ? out : out + System.lineSeparator() + aligned(tasks, 2);
+    }
+
+    /** Columns padded to their widest cell; the numeric ones right-aligned. */
+    private static String aligned(List<String[]> rows, int... numericColumns) {
+        int[] widths = new int[rows.get(0).length];
         for (String[] row : rows) {
             for (int i = 0; i < row.length; i++) {
                 widths[i] = Math.max(widths[i], row[i].codePointCount(0, row[i].length()));
@@ -39,16 +52,13 @@ final class InspectFormats {
         StringBuilder out = new StringBuilder();
         for (String[] row : rows) {
             for (int i = 0; i < row.length; i++) {
-                boolean numeric = i == 1 || i == 3 || i == 4;
+                int column = i;
+                boolean numeric = Arrays.stream(numericColumns).anyMatch(c -> c == column);
                 String pad = " ".repeat(widths[i] - row[i].codePointCount(0, row[i].length()));
                 out.append(numeric ? pad + row[i] : row[i] + pad);
                 out.append(i == row.length - 1 ? "" : "  ");
             }
             out.append(System.lineSeparator());
-        }
-        for (QueueStats q : result.queues()) {
-            q.tasksByName().forEach((task, n) -> out.append(q.name()).append("  ").append(task).append("  ")
-                    .append(n).append(System.lineSeparator()));
         }
         return out.toString();
     }

@@ -66,17 +66,21 @@ public final class LoadGenerator {
         }
         long runStart = System.nanoTime();
         double target = 0;
+        Duration previous = Duration.ZERO;
         long nextReport = 0;
         while (!stop.get()) {
-            Duration elapsed = Duration.ofNanos(System.nanoTime() - runStart);
-            if (elapsed.compareTo(settings.duration()) >= 0) {
-                break;
-            }
+            Duration now = Duration.ofNanos(System.nanoTime() - runStart);
+            Duration elapsed = now.compareTo(settings.duration()) < 0 ? now : settings.duration();
+            // integrate the rate over the time that really passed, so a slow tick does not lower the rate
             target += settings.profile().rateAt(settings.rate(), elapsed, settings.duration())
-                    * TICK.toMillis() / 1000.0;
-            long due = (long) target - published.get() + settings.fill();
+                    * (elapsed.minus(previous).toNanos() / 1e9);
+            previous = elapsed;
+            long due = Math.round(target) - published.get() + settings.fill();
             if (due > 0) {
                 publish(due);
+            }
+            if (elapsed.equals(settings.duration())) {
+                break;
             }
             if (elapsed.toMillis() >= nextReport) {
                 progress.accept(progress(start));

@@ -76,11 +76,6 @@ public final class TaskNameRuns {
         Arrays.fill(perName, 0);
     }
 
-    /** Bytes held, for the memory figure in the README. */
-    public long retainedBytes() {
-        return 8L * ring.length + 8L * perName.length;
-    }
-
     private void added(int nameId) {
         if (nameId >= perName.length) {
             perName = Arrays.copyOf(perName, Math.max(nameId + 1, perName.length * 2));

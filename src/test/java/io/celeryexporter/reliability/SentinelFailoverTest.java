@@ -22,6 +22,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /** A master, a replica and a real Sentinel: after a failover the exporter follows the new master, without a restart. */
 @SuppressWarnings("deprecation") // Jedis has no typed SENTINEL or INFO-by-section on RedisClient
@@ -55,9 +56,15 @@ class SentinelFailoverTest {
                         new MessageDecoder(List.of()), ListenAddress.parse("127.0.0.1:0"), "test")) {
                     Eventually.await(Duration.ofSeconds(5), "3 tasks through the master", () -> length(exporter) == 3);
 
-                    try (RedisClient s = sentinel.client()) {
-                        s.sendCommand(Protocol.Command.SENTINEL, "FAILOVER", MASTER);
-                    }
+                    // Sentinel refuses (NOGOODSLAVE) until it has heard from the replica itself: ask until it agrees
+                    Eventually.await(Duration.ofSeconds(30), "Sentinel to start the failover", () -> {
+                        try (RedisClient s = sentinel.client()) {
+                            s.sendCommand(Protocol.Command.SENTINEL, "FAILOVER", MASTER);
+                            return true;
+                        } catch (JedisDataException notYet) {
+                            return false;
+                        }
+                    });
                     Eventually.await(Duration.ofSeconds(20), "the replica promoted", () -> {
                         try (RedisClient client = replica.client()) {
                             return info(client, "replication").contains("role:master");
