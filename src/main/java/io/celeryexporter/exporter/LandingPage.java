@@ -1,5 +1,6 @@
 package io.celeryexporter.exporter;
 
+import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -33,11 +34,14 @@ public final class LandingPage {
             html.append("<p>No fresh poll of the broker: queue figures are withheld.</p>");
         } else {
             html.append("<table><tr><th>Queue</th><th>Length</th><th>By priority</th><th>Reserved</th>")
-                    .append("<th>Scheduled</th></tr>");
+                    .append("<th>Scheduled</th><th>Oldest age (s)</th><th>Average wait (s)</th></tr>");
             for (QueueStats q : fresh.get().queues()) {
                 html.append("<tr><td>").append(escape(q.name())).append("</td><td>").append(q.length())
                         .append("</td><td>").append(escape(nonZeroSteps(q))).append("</td><td>")
-                        .append(q.reserved()).append("</td><td>").append(q.scheduled()).append("</td></tr>");
+                        .append(q.reserved()).append("</td><td>").append(q.scheduled()).append("</td><td>")
+                        .append(q.waiting().ageIsLowerBound() ? "&ge; " : "")
+                        .append(String.format(Locale.ROOT, "%.1f", q.waiting().oldestAge())).append("</td><td>")
+                        .append(String.format(Locale.ROOT, "%.1f", q.waiting().averageWait())).append("</td></tr>");
             }
             html.append("</table>");
         }

@@ -133,6 +133,8 @@ class ExporterHttpTest {
         HttpResponse<String> page = Http.get(base + "/");
         assertEquals(200, page.statusCode());
         assertTrue(page.body().contains("<td>evaluation</td><td>9</td>"), page.body());
+        assertTrue(page.body().contains("<th>Oldest age (s)</th>"), page.body());
+        assertTrue(page.body().contains("<td>&ge; "), "queued before the start: a lower bound, marked as such");
         assertTrue(page.body().contains("weird &quot;name&quot;"), "names are HTML-escaped");
         assertTrue(page.body().contains("redis://:****@127.0.0.1"));
         assertFalse(page.body().contains(PASSWORD));
