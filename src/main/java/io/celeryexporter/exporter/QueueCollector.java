@@ -14,6 +14,7 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -77,7 +78,6 @@ public final class QueueCollector implements MultiCollector {
         List<CounterDataPointSnapshot> enqueued = new ArrayList<>();
         List<CounterDataPointSnapshot> dequeued = new ArrayList<>();
         List<HistogramDataPointSnapshot> waits = new ArrayList<>();
-        double[] bounds = histogramBounds();
         for (QueueStats q : result.queues()) {
             Labels queue = Labels.of(QUEUE, q.name());
             QueueWait w = q.waiting();
@@ -87,7 +87,7 @@ public final class QueueCollector implements MultiCollector {
             enqueued.add(CounterDataPointSnapshot.builder().labels(queue).value(w.enqueued()).build());
             dequeued.add(CounterDataPointSnapshot.builder().labels(queue).value(w.dequeued()).build());
             waits.add(HistogramDataPointSnapshot.builder().labels(queue)
-                    .classicHistogramBuckets(ClassicHistogramBuckets.of(bounds, w.waits().counts()))
+                    .classicHistogramBuckets(ClassicHistogramBuckets.of(HISTOGRAM_BOUNDS, w.waits().counts()))
                     .sum(w.waits().sum()).build());
         }
         out.metricSnapshot(gauge("celery_queue_oldest_task_age_seconds",
@@ -118,9 +118,11 @@ public final class QueueCollector implements MultiCollector {
         out.metricSnapshot(histogram.build());
     }
 
-    private static double[] histogramBounds() {
-        double[] finite = WaitBuckets.bounds();
-        double[] bounds = java.util.Arrays.copyOf(finite, finite.length + 1);
+    /** The wait buckets' upper bounds and +Inf, as the classic histogram wants them. */
+    private static final double[] HISTOGRAM_BOUNDS = withInfinity(WaitBuckets.bounds());
+
+    private static double[] withInfinity(double[] finite) {
+        double[] bounds = Arrays.copyOf(finite, finite.length + 1);
         bounds[finite.length] = Double.POSITIVE_INFINITY;
         return bounds;
     }
