@@ -2,6 +2,7 @@ package io.celeryexporter.cli;
 
 import io.celeryexporter.broker.BrokerException;
 import io.celeryexporter.broker.InvalidBrokerUrlException;
+import java.net.BindException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
@@ -27,6 +28,10 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
                 cmd.getErr().println(BrokerHelp.UNREACHABLE);
             }
             return ExitCodes.BROKER;
+        }
+        if (ex instanceof BindException) {
+            cmd.getErr().println("error: cannot listen on --web.listen-address: " + ex.getMessage());
+            return ExitCodes.FAILURE;
         }
         if (ex instanceof InvalidBrokerUrlException || ex instanceof IllegalArgumentException) {
             cmd.getErr().println("error: " + ex.getMessage());

@@ -42,7 +42,13 @@ public final class Exporter implements AutoCloseable {
         PrometheusRegistry registry = new PrometheusRegistry();
         registry.register(new QueueCollector(state, version));
         JvmMetrics.builder().register(registry);
-        WebServer server = new WebServer(listen, registry, state, new LandingPage(state, version, redactedBroker), web);
+        WebServer server;
+        try {
+            server = new WebServer(listen, registry, state, new LandingPage(state, version, redactedBroker), web);
+        } catch (IOException | RuntimeException e) {
+            broker.close(); // nothing else has started yet
+            throw e;
+        }
         PollLoop loop = new PollLoop(poller, state, config.pollInterval());
         loop.start();
         return new Exporter(broker, loop, server, state);

@@ -108,6 +108,17 @@ class CliTest {
     }
 
     @Test
+    void aTakenListenPortIsOneClearLine() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Result r = run("serve", "--broker.url", REDIS.url(), "--web.listen-address",
+                    "127.0.0.1:" + taken.getLocalPort());
+            assertEquals(ExitCodes.FAILURE, r.code(), r.all());
+            assertTrue(r.err().startsWith("error: cannot listen on --web.listen-address"), r.err());
+            assertFalse(r.all().contains("\tat "), r.all());
+        }
+    }
+
+    @Test
     void wrongPasswordIsReportedAsSuch() {
         REDIS.acl("SETUSER", "cli-user", "on", ">right", "~*", "+@all");
         Result r = run("inspect", "--broker.url",
