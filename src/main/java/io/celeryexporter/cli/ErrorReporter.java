@@ -3,11 +3,11 @@ package io.celeryexporter.cli;
 import io.celeryexporter.broker.BrokerException;
 import io.celeryexporter.broker.InvalidBrokerUrlException;
 import java.net.BindException;
-import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine;
 
 /** Turns every user error into one line on stderr and an exit code; no stack traces for things a user can fix. */
 final class ErrorReporter implements IExecutionExceptionHandler, IParameterExceptionHandler {

@@ -1,8 +1,8 @@
 package io.celeryexporter.cli;
 
 import java.io.PrintWriter;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 @Command(name = "celery-queue-exporter", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Prometheus exporter for Celery queues on Redis. Without a subcommand it runs 'serve'.",

@@ -46,13 +46,17 @@ final class ListWatcher {
      * filled since, {@link #refill()} reads it again, whole, and every element in it is an arrival.
      */
     ListProbe probe() {
-        return seen && lastNewest == null ? ListProbe.lengthOnly(key) : new ListProbe(key, lastNewest, SEARCH_LIMIT,
-                true);
+        return wasEmpty() ? ListProbe.lengthOnly(key) : new ListProbe(key, lastNewest, SEARCH_LIMIT, true);
     }
 
     /** Whether a reading of {@link #probe()} lacks the ends it needs, so {@link #refill()} must be read. */
     boolean needsRefill(ListReading reading) {
-        return reading.length() > 0 && !probe().readEnds();
+        return reading.length() > 0 && wasEmpty();
+    }
+
+    /** Seen before, and empty then. */
+    private boolean wasEmpty() {
+        return seen && lastNewest == null;
     }
 
     /** The probe for a list that was empty and has filled since: length and both ends, read together. */

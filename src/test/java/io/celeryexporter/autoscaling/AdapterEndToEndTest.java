@@ -1,6 +1,5 @@
 package io.celeryexporter.autoscaling;
 
-import io.celeryexporter.testing.Brokers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +11,7 @@ import io.celeryexporter.celery.PrioritySteps;
 import io.celeryexporter.exporter.Exporter;
 import io.celeryexporter.exporter.ExporterConfig;
 import io.celeryexporter.exporter.ListenAddress;
+import io.celeryexporter.testing.Brokers;
 import io.celeryexporter.testing.CeleryRedis;
 import io.celeryexporter.testing.Eventually;
 import io.celeryexporter.testing.FakeTarget;

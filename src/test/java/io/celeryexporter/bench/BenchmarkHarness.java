@@ -1,6 +1,5 @@
 package io.celeryexporter.bench;
 
-import io.celeryexporter.testing.Brokers;
 import io.celeryexporter.celery.KeyNaming;
 import io.celeryexporter.celery.MessageDecoder;
 import io.celeryexporter.celery.PrioritySteps;
@@ -11,6 +10,7 @@ import io.celeryexporter.exporter.PollResult;
 import io.celeryexporter.load.LoadGenerator;
 import io.celeryexporter.load.LoadSettings;
 import io.celeryexporter.load.RateProfile;
+import io.celeryexporter.testing.Brokers;
 import io.celeryexporter.testing.RedisServer;
 import io.celeryexporter.tracking.QueueWait;
 import java.lang.management.ManagementFactory;

@@ -1,6 +1,5 @@
 package io.celeryexporter.bench;
 
-import io.celeryexporter.testing.Brokers;
 import io.celeryexporter.broker.RedisBroker;
 import io.celeryexporter.celery.KeyNaming;
 import io.celeryexporter.celery.MessageDecoder;
@@ -9,6 +8,7 @@ import io.celeryexporter.exporter.ExporterConfig;
 import io.celeryexporter.exporter.PollResult;
 import io.celeryexporter.exporter.Poller;
 import io.celeryexporter.exporter.UndecodableCounter;
+import io.celeryexporter.testing.Brokers;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;

@@ -1,6 +1,5 @@
 package io.celeryexporter.exporter;
 
-import io.celeryexporter.testing.Brokers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -10,6 +9,7 @@ import io.celeryexporter.broker.RedisBroker;
 import io.celeryexporter.celery.KeyNaming;
 import io.celeryexporter.celery.MessageDecoder;
 import io.celeryexporter.celery.PrioritySteps;
+import io.celeryexporter.testing.Brokers;
 import io.celeryexporter.testing.CeleryPython;
 import io.celeryexporter.testing.Eventually;
 import io.celeryexporter.testing.RealRedis;

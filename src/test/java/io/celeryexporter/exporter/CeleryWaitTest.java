@@ -1,6 +1,5 @@
 package io.celeryexporter.exporter;
 
-import io.celeryexporter.testing.Brokers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +10,7 @@ import io.celeryexporter.broker.RedisBroker;
 import io.celeryexporter.celery.KeyNaming;
 import io.celeryexporter.celery.MessageDecoder;
 import io.celeryexporter.celery.PrioritySteps;
+import io.celeryexporter.testing.Brokers;
 import io.celeryexporter.testing.CeleryPython;
 import io.celeryexporter.testing.RealRedis;
 import io.celeryexporter.tracking.QueueWait;

@@ -1,6 +1,5 @@
 package io.celeryexporter.exporter;
 
-import io.celeryexporter.testing.Brokers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +8,7 @@ import io.celeryexporter.broker.RedisBroker;
 import io.celeryexporter.celery.KeyNaming;
 import io.celeryexporter.celery.MessageDecoder;
 import io.celeryexporter.celery.PrioritySteps;
+import io.celeryexporter.testing.Brokers;
 import io.celeryexporter.testing.CeleryRedis;
 import io.celeryexporter.testing.Fixtures;
 import io.celeryexporter.testing.RealRedis;

@@ -1,6 +1,5 @@
 package io.celeryexporter.monitoring;
 
-import io.celeryexporter.testing.Brokers;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,11 +13,11 @@ import io.celeryexporter.exporter.ListenAddress;
 import io.celeryexporter.load.LoadGenerator;
 import io.celeryexporter.load.LoadSettings;
 import io.celeryexporter.load.RateProfile;
+import io.celeryexporter.testing.Brokers;
 import io.celeryexporter.testing.Eventually;
 import io.celeryexporter.testing.FakeTarget;
 import io.celeryexporter.testing.PrometheusServer;
 import io.celeryexporter.testing.RedisServer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
