@@ -5,10 +5,10 @@ import io.celeryexporter.broker.BrokerSettings;
 import io.celeryexporter.broker.RedisBroker;
 import io.celeryexporter.exporter.ExporterConfig;
 import io.celeryexporter.exporter.PollResult;
+import io.celeryexporter.exporter.PollCounters;
 import io.celeryexporter.exporter.Poller;
-import io.celeryexporter.exporter.UndecodableCounter;
+import io.celeryexporter.tracking.PollClock;
 import java.io.PrintWriter;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -37,7 +37,7 @@ public final class InspectCommand implements Callable<Integer> {
         ExporterConfig config = queues.config(Duration.ofSeconds(1), Integer.MAX_VALUE);
         PollResult result;
         try (RedisBroker redis = BrokerConnector.connect(settings)) {
-            result = new Poller(redis, config, queues.decoder(), new UndecodableCounter(), Clock.systemUTC()).poll();
+            result = new Poller(redis, config, queues.decoder(), new PollCounters(), PollClock.system()).poll();
         }
         PrintWriter out = spec.commandLine().getOut();
         out.print(format == Format.json

@@ -2,11 +2,11 @@ package io.celeryexporter.exporter;
 
 import io.celeryexporter.broker.RedisBroker;
 import io.celeryexporter.celery.MessageDecoder;
+import io.celeryexporter.tracking.PollClock;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.time.Clock;
 
 /** A running exporter: the poll loop feeding the state, and the web server reading it. */
 public final class Exporter implements AutoCloseable {
@@ -36,9 +36,9 @@ public final class Exporter implements AutoCloseable {
     public static Exporter start(RedisBroker broker, String redactedBroker, ExporterConfig config,
                                  MessageDecoder decoder, ListenAddress listen, WebConfig web, String version)
             throws IOException {
-        Clock clock = Clock.systemUTC();
+        PollClock clock = PollClock.system();
         ExporterState state = new ExporterState(clock, config.staleAfter());
-        Poller poller = new Poller(broker, config, decoder, state.undecodable(), clock);
+        Poller poller = new Poller(broker, config, decoder, state.counters(), clock);
         PrometheusRegistry registry = new PrometheusRegistry();
         registry.register(new QueueCollector(state, version));
         JvmMetrics.builder().register(registry);

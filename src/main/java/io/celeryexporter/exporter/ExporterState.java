@@ -1,6 +1,6 @@
 package io.celeryexporter.exporter;
 
-import java.time.Clock;
+import io.celeryexporter.tracking.PollClock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
@@ -11,9 +11,9 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class ExporterState {
 
-    private final Clock clock;
+    private final PollClock clock;
     private final Duration staleAfter;
-    private final UndecodableCounter undecodable = new UndecodableCounter();
+    private final PollCounters counters = new PollCounters();
     private final LongAdder pollErrors = new LongAdder();
 
     private volatile PollResult latest;
@@ -21,7 +21,7 @@ public final class ExporterState {
     private volatile double lastPollSeconds = Double.NaN;
     private volatile String lastError;
 
-    public ExporterState(Clock clock, Duration staleAfter) {
+    public ExporterState(PollClock clock, Duration staleAfter) {
         this.clock = clock;
         this.staleAfter = staleAfter;
     }
@@ -40,10 +40,14 @@ public final class ExporterState {
         lastError = error;
     }
 
-    /** The last result, unless it is older than the staleness limit: then queue figures are withheld. */
+    /**
+     * The last result, unless it is older than the staleness limit: then queue figures are withheld. Measured on the
+     * monotonic clock, so a wall-clock step neither withholds fresh figures nor serves stale ones.
+     */
     public Optional<PollResult> fresh() {
         PollResult result = latest;
-        if (result == null || nowSeconds() - result.takenAtEpochSeconds() > staleAfter.toMillis() / 1000.0) {
+        if (result == null || clock.now().monotonicSeconds() - result.takenAt().monotonicSeconds()
+                > staleAfter.toMillis() / 1000.0) {
             return Optional.empty();
         }
         return Optional.of(result);
@@ -75,11 +79,12 @@ public final class ExporterState {
         return Optional.ofNullable(lastError);
     }
 
-    public UndecodableCounter undecodable() {
-        return undecodable;
+    public PollCounters counters() {
+        return counters;
     }
 
+    /** Unix time now. */
     double nowSeconds() {
-        return clock.millis() / 1000.0;
+        return clock.now().wallSeconds();
     }
 }

@@ -8,6 +8,7 @@ import io.celeryexporter.celery.TaskMessage;
 import io.celeryexporter.celery.UndecodableMessageException;
 import io.celeryexporter.tracking.ListObservation;
 import io.celeryexporter.tracking.ListTracker;
+import io.celeryexporter.tracking.PollTime;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -33,6 +34,8 @@ final class ListWatcher {
     private byte[] lastNewest;
     private byte[] headBytes;
     private TaskMessage head;
+    /** The current head's clock skew is counted already: once per message, not once per poll. */
+    private boolean skewCounted;
 
     /** @param breakdown per-task-name counts to keep in step with the list, or null when not wanted */
     ListWatcher(byte[] key, String queue, TaskBreakdown breakdown) {
@@ -65,21 +68,23 @@ final class ListWatcher {
     }
 
     ListTracker.View observe(ListReading reading, RedisBroker broker, MessageDecoder decoder,
-                             UndecodableCounter undecodable, double now, TaskBreakdown.Budget budget) {
+                             PollCounters counters, PollTime now, TaskBreakdown.Budget budget) {
         long length = reading.length();
-        boolean newHead = readHead(reading.oldest(), decoder, undecodable);
+        boolean newHead = readHead(reading.oldest(), decoder, counters.undecodable());
         double headTime = Double.NaN;
         boolean notDue = false;
+        boolean headTimeIsArrival = false;
         if (head != null && length > 0) {
             if (head.hasEta()) {
-                notDue = head.eta() > now;
+                notDue = head.eta() > now.wallSeconds();
                 headTime = head.eta(); // ETA tasks wait from their ETA, not from publish
             } else if (head.hasPublishedAt()) {
                 headTime = head.publishedAt();
+                headTimeIsArrival = !head.redelivered();
             }
         }
         long arrivals = seen ? arrivals(reading, broker) : -1;
-        ListObservation observation = new ListObservation(length, arrivals, headTime, notDue);
+        ListObservation observation = new ListObservation(length, arrivals, headTime, notDue, headTimeIsArrival);
         if (breakdown != null) {
             // kombu restores push back at the consuming end, as redelivered messages: arrivals cannot place them
             boolean restored = seen && (lastLength + arrivals - length < 0
@@ -89,7 +94,15 @@ final class ListWatcher {
         seen = true;
         lastLength = length;
         lastNewest = length > 0 ? reading.newest() : null;
-        return tracker.update(observation, now);
+        ListTracker.View view = tracker.update(observation, now);
+        if (newHead) {
+            skewCounted = false;
+        }
+        if (view.headTimeClamped() && !skewCounted) {
+            counters.clockSkew().record(queue, headTime, now.wallSeconds());
+            skewCounted = true;
+        }
+        return view;
     }
 
     private long arrivals(ListReading reading, RedisBroker broker) {

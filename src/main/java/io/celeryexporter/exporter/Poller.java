@@ -6,11 +6,12 @@ import io.celeryexporter.broker.ListReading;
 import io.celeryexporter.broker.RedisBroker;
 import io.celeryexporter.celery.MessageDecoder;
 import io.celeryexporter.tracking.ListTracker;
+import io.celeryexporter.tracking.PollClock;
+import io.celeryexporter.tracking.PollTime;
 import io.celeryexporter.tracking.QueueWait;
 import io.celeryexporter.tracking.TaskNameRuns;
 import io.celeryexporter.tracking.TaskNames;
 import io.celeryexporter.tracking.WaitHistogram;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,25 +28,25 @@ public final class Poller {
 
     private final RedisBroker broker;
     private final ExporterConfig config;
-    private final Clock clock;
+    private final PollClock clock;
     private final UnackedTally unacked;
     private final MessageDecoder decoder;
-    private final UndecodableCounter undecodable;
+    private final PollCounters counters;
     /** Per queue, per priority step: the state carried from poll to poll. */
     private final Map<String, Map<Integer, ListWatcher>> watchers = new HashMap<>();
     private final TaskNames taskNames;
 
     private RoutingTable routing = RoutingTable.EMPTY;
-    private long nextDiscoveryMillis = Long.MIN_VALUE;
+    private double nextDiscovery = Double.NEGATIVE_INFINITY;
 
-    public Poller(RedisBroker broker, ExporterConfig config, MessageDecoder decoder, UndecodableCounter undecodable,
-                  Clock clock) {
+    public Poller(RedisBroker broker, ExporterConfig config, MessageDecoder decoder, PollCounters counters,
+                  PollClock clock) {
         this.broker = broker;
         this.config = config;
         this.clock = clock;
-        this.unacked = new UnackedTally(decoder, undecodable);
+        this.unacked = new UnackedTally(decoder, counters.undecodable());
         this.decoder = decoder;
-        this.undecodable = undecodable;
+        this.counters = counters;
         this.taskNames = new TaskNames(config.breakdown().maxNames());
     }
 
@@ -68,7 +69,7 @@ public final class Poller {
         byte[] unackedKey = config.naming().unackedKey();
         BrokerSnapshot snapshot = broker.snapshot(probes, List.of(unackedKey));
         List<ListReading> readings = withRefills(order, snapshot.lists());
-        double takenAt = clock.millis() / 1000.0;
+        PollTime takenAt = clock.now();
         Map<String, UnackedTally.Counts> held = unacked.read(broker, unackedKey, snapshot.hashLengths().get(0), routing);
 
         List<QueueStats> stats = new ArrayList<>(queues.size());
@@ -80,8 +81,7 @@ public final class Poller {
             WaitHistogram.Snapshot waits = WaitHistogram.Snapshot.EMPTY;
             for (int step : steps) {
                 ListWatcher watcher = order.get(i);
-                ListTracker.View view = watcher.observe(readings.get(i), broker, decoder, undecodable, takenAt,
-                        budget);
+                ListTracker.View view = watcher.observe(readings.get(i), broker, decoder, counters, takenAt, budget);
                 i++;
                 lengthByStep.put(step, view.length());
                 views.add(view);
@@ -143,10 +143,10 @@ public final class Poller {
     }
 
     private void refreshRoutingIfDue() {
-        long now = clock.millis();
-        if (now >= nextDiscoveryMillis) {
+        double now = clock.now().monotonicSeconds();
+        if (now >= nextDiscovery) {
             routing = QueueDiscovery.read(broker, config.naming());
-            nextDiscoveryMillis = now + config.discoveryInterval().toMillis();
+            nextDiscovery = now + config.discoveryInterval().toMillis() / 1000.0;
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.celeryexporter.exporter;
 
+import io.celeryexporter.tracking.ListTracker;
 import io.celeryexporter.tracking.QueueWait;
 import io.celeryexporter.tracking.WaitBuckets;
 import io.prometheus.metrics.model.registry.MultiCollector;
@@ -143,7 +144,7 @@ public final class QueueCollector implements MultiCollector {
                 "Unix time of the last successful poll; 0 before the first one.", Unit.SECONDS,
                 List.of(point(Labels.EMPTY, state.lastSuccessEpochSeconds()))));
         List<CounterDataPointSnapshot> undecodable = new ArrayList<>();
-        Map<String, Long> undecodableTotals = new TreeMap<>(state.undecodable().totals());
+        Map<String, Long> undecodableTotals = new TreeMap<>(state.counters().undecodable().totals());
         queues.forEach(q -> undecodableTotals.putIfAbsent(q.name(), 0L)); // start at 0 so rate() works
         for (Map.Entry<String, Long> e : undecodableTotals.entrySet()) {
             undecodable.add(CounterDataPointSnapshot.builder()
@@ -152,6 +153,11 @@ public final class QueueCollector implements MultiCollector {
         out.metricSnapshot(counter("celery_exporter_undecodable_messages",
                 "Stored messages that could not be decoded and were skipped; queue_name is \""
                         + UndecodableCounter.UNKNOWN + "\" when it cannot be told.", undecodable));
+        out.metricSnapshot(counter("celery_exporter_clock_skew_events",
+                "Queued tasks whose publish time contradicted what the exporter saw of their arrival by more than "
+                        + ListTracker.SKEW_TOLERANCE_SECONDS + " s (a producer's or this exporter's wall clock is off"
+                        + " or stepped); their age was clamped to what was seen.",
+                List.of(CounterDataPointSnapshot.builder().value(state.counters().clockSkew().total()).build())));
         out.metricSnapshot(gauge("celery_exporter_build_info", "Version of the exporter; the value is always 1.",
                 null, List.of(point(Labels.of("version", version), 1))));
     }

@@ -5,11 +5,11 @@ import io.celeryexporter.celery.KeyNaming;
 import io.celeryexporter.celery.MessageDecoder;
 import io.celeryexporter.celery.PrioritySteps;
 import io.celeryexporter.exporter.ExporterConfig;
+import io.celeryexporter.exporter.PollCounters;
 import io.celeryexporter.exporter.PollResult;
 import io.celeryexporter.exporter.Poller;
-import io.celeryexporter.exporter.UndecodableCounter;
 import io.celeryexporter.testing.Brokers;
-import java.time.Clock;
+import io.celeryexporter.tracking.PollClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -27,8 +27,7 @@ final class ExporterApproach implements Approach {
                 Duration.ofSeconds(1), Duration.ofSeconds(30),
                 breakdown ? new ExporterConfig.TaskBreakdownConfig(true, 100, Integer.MAX_VALUE)
                         : ExporterConfig.TaskBreakdownConfig.OFF);
-        poller = new Poller(broker, config, new MessageDecoder(List.of()), new UndecodableCounter(),
-                Clock.systemUTC());
+        poller = new Poller(broker, config, new MessageDecoder(List.of()), new PollCounters(), PollClock.system());
     }
 
     @Override

@@ -13,7 +13,7 @@ import io.celeryexporter.testing.Brokers;
 import io.celeryexporter.testing.CeleryPython;
 import io.celeryexporter.testing.Eventually;
 import io.celeryexporter.testing.RealRedis;
-import java.time.Clock;
+import io.celeryexporter.tracking.PollClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +32,7 @@ class CeleryInteropTest {
         ExporterConfig config = new ExporterConfig(KeyNaming.withPrefix(prefix), PrioritySteps.ALL, List.of(),
                 Duration.ofSeconds(1), Duration.ofSeconds(30));
         try (RedisBroker broker = Brokers.connect(REDIS.url() + "/0", Duration.ofSeconds(2))) {
-            PollResult result = new Poller(broker, config, new MessageDecoder(List.of()), new UndecodableCounter(),
-                    Clock.systemUTC()).poll();
+            PollResult result = new Poller(broker, config, new MessageDecoder(List.of()), new PollCounters(), PollClock.system()).poll();
             return result.queues().stream().collect(Collectors.toMap(QueueStats::name, q -> q));
         }
     }

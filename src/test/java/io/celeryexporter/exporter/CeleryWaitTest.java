@@ -13,8 +13,8 @@ import io.celeryexporter.celery.PrioritySteps;
 import io.celeryexporter.testing.Brokers;
 import io.celeryexporter.testing.CeleryPython;
 import io.celeryexporter.testing.RealRedis;
+import io.celeryexporter.tracking.PollClock;
 import io.celeryexporter.tracking.QueueWait;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,7 +44,7 @@ class CeleryWaitTest {
     private Poller poller(RedisBroker broker) {
         ExporterConfig config = new ExporterConfig(KeyNaming.withPrefix(""), PrioritySteps.ALL, List.of(QUEUE),
                 Duration.ofMillis(POLL_MILLIS), Duration.ofSeconds(30));
-        return new Poller(broker, config, decoder, new UndecodableCounter(), Clock.systemUTC());
+        return new Poller(broker, config, decoder, new PollCounters(), PollClock.system());
     }
 
     private static RedisBroker broker() {

@@ -11,7 +11,7 @@ import io.celeryexporter.testing.Brokers;
 import io.celeryexporter.testing.CeleryRedis;
 import io.celeryexporter.testing.Fixtures;
 import io.celeryexporter.testing.RealRedis;
-import java.time.Clock;
+import io.celeryexporter.tracking.PollClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +33,7 @@ class PollerTest {
         ExporterConfig config = new ExporterConfig(KeyNaming.withPrefix(prefix), steps, queues, Duration.ofSeconds(1),
                 Duration.ofSeconds(30));
         try (RedisBroker broker = Brokers.connect(REDIS.url(), Duration.ofSeconds(2))) {
-            return new Poller(broker, config, new MessageDecoder(List.of()), undecodable, Clock.systemUTC()).poll();
+            return new Poller(broker, config, new MessageDecoder(List.of()), new PollCounters(undecodable, new ClockSkewCounter()), PollClock.system()).poll();
         }
     }
 

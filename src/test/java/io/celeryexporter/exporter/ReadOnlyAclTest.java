@@ -12,7 +12,7 @@ import io.celeryexporter.testing.Brokers;
 import io.celeryexporter.testing.CeleryRedis;
 import io.celeryexporter.testing.Fixtures;
 import io.celeryexporter.testing.RealRedis;
-import java.time.Clock;
+import io.celeryexporter.tracking.PollClock;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -49,8 +49,7 @@ class ReadOnlyAclTest {
         ExporterConfig config = new ExporterConfig(KeyNaming.withPrefix(""), PrioritySteps.ALL, List.of(),
                 Duration.ofSeconds(1), Duration.ofSeconds(30));
         try (RedisBroker broker = Brokers.connect(url, Duration.ofSeconds(2))) {
-            PollResult result = new Poller(broker, config, new MessageDecoder(List.of()), new UndecodableCounter(),
-                    Clock.systemUTC()).poll();
+            PollResult result = new Poller(broker, config, new MessageDecoder(List.of()), new PollCounters(), PollClock.system()).poll();
             QueueStats alpha = result.queues().stream().filter(q -> q.name().equals("alpha")).findFirst()
                     .orElseThrow();
             assertEquals(6, alpha.length());

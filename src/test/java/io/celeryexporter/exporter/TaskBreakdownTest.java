@@ -10,8 +10,8 @@ import io.celeryexporter.celery.PrioritySteps;
 import io.celeryexporter.testing.Brokers;
 import io.celeryexporter.testing.CeleryRedis;
 import io.celeryexporter.testing.RealRedis;
+import io.celeryexporter.tracking.PollClock;
 import io.celeryexporter.tracking.TaskNames;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -41,8 +41,7 @@ class TaskBreakdownTest {
         ExporterConfig config = new ExporterConfig(KeyNaming.withPrefix(""), PrioritySteps.parse("0"),
                 List.of(QUEUE), Duration.ofSeconds(1), Duration.ofSeconds(30),
                 new ExporterConfig.TaskBreakdownConfig(true, maxNames, pagesPerPoll));
-        return new Poller(broker, config, new MessageDecoder(List.of()), new UndecodableCounter(),
-                Clock.systemUTC());
+        return new Poller(broker, config, new MessageDecoder(List.of()), new PollCounters(), PollClock.system());
     }
 
     private static RedisBroker broker() {

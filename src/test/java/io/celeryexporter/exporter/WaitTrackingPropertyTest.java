@@ -88,7 +88,7 @@ class WaitTrackingPropertyTest {
              RedisBroker broker = Brokers.connect(REDIS.url(), Duration.ofSeconds(5))) {
             CeleryRedis celery = new CeleryRedis(redis);
             KeyNaming naming = KeyNaming.withPrefix("");
-            Poller poller = new Poller(broker, config, new MessageDecoder(List.of()), new UndecodableCounter(), clock);
+            Poller poller = new Poller(broker, config, new MessageDecoder(List.of()), new PollCounters(), clock);
             boolean firstPoll = true;
             Task[] newestAtLastPoll = new Task[STEPS.length];
             long expectedEnqueued = 0;
@@ -159,7 +159,7 @@ class WaitTrackingPropertyTest {
                         }
                         default -> { // the exporter restarts: everything queued becomes unknown
                             poller = new Poller(broker, config, new MessageDecoder(List.of()),
-                                    new UndecodableCounter(), clock);
+                                    new PollCounters(), clock);
                             firstPoll = true;
                             r = new Round();
                         }

@@ -15,12 +15,12 @@ import io.celeryexporter.celery.KeyNaming;
 import io.celeryexporter.celery.MessageDecoder;
 import io.celeryexporter.celery.PrioritySteps;
 import io.celeryexporter.exporter.ExporterConfig;
+import io.celeryexporter.exporter.PollCounters;
 import io.celeryexporter.exporter.Poller;
-import io.celeryexporter.exporter.UndecodableCounter;
 import io.celeryexporter.testing.RedisServer;
 import io.celeryexporter.testing.TestCa;
+import io.celeryexporter.tracking.PollClock;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -73,8 +73,7 @@ class BrokerTlsTest {
                 Duration.ofSeconds(1), Duration.ofSeconds(30));
         try (RedisBroker broker = BrokerConnector.connect(new BrokerSettings(BrokerUrl.parse(url), null, tls,
                 Duration.ofSeconds(3)))) {
-            assertEquals(0, new Poller(broker, config, new MessageDecoder(List.of()), new UndecodableCounter(),
-                    Clock.systemUTC()).poll().queues().get(0).length());
+            assertEquals(0, new Poller(broker, config, new MessageDecoder(List.of()), new PollCounters(), PollClock.system()).poll().queues().get(0).length());
         }
     }
 

@@ -10,17 +10,22 @@ class ListTrackerTest {
 
     private static final double T0 = 1_800_000_000;
 
+    /** A poll at Unix time {@code t}, with the monotonic clock in step with the wall clock. */
+    static PollTime at(double t) {
+        return new PollTime(t, t - T0);
+    }
+
     @Test
     void firstLookIsALowerBoundUntilItDrains() {
         ListTracker t = new ListTracker();
-        ListTracker.View v = t.update(ListObservation.firstLook(5, Double.NaN, false), T0);
+        ListTracker.View v = t.update(ListObservation.untimed(5, -1), at(T0));
         assertTrue(v.ageIsLowerBound());
         assertEquals(0, v.oldestAge());
-        v = t.update(new ListObservation(7, 2, Double.NaN, false), T0 + 10);
+        v = t.update(ListObservation.untimed(7, 2), at(T0 + 10));
         assertEquals(10, v.oldestAge());
         assertTrue(v.ageIsLowerBound());
         assertEquals(2, v.enqueued());
-        v = t.update(new ListObservation(2, 0, Double.NaN, false), T0 + 12);
+        v = t.update(ListObservation.untimed(2, 0), at(T0 + 12));
         assertFalse(v.ageIsLowerBound(), "the start cohort has drained");
         assertEquals(2, v.oldestAge());
         assertEquals(5, v.dequeued());
@@ -30,10 +35,10 @@ class ListTrackerTest {
     @Test
     void departuresLeaveFromTheOldestCohortAndFeedTheHistogram() {
         ListTracker t = new ListTracker();
-        t.update(ListObservation.firstLook(0, Double.NaN, false), T0);
-        t.update(new ListObservation(3, 3, Double.NaN, false), T0 + 1);
-        t.update(new ListObservation(5, 2, Double.NaN, false), T0 + 2);
-        ListTracker.View v = t.update(new ListObservation(2, 0, Double.NaN, false), T0 + 4);
+        t.update(ListObservation.untimed(0, -1), at(T0));
+        t.update(ListObservation.untimed(3, 3), at(T0 + 1));
+        t.update(ListObservation.untimed(5, 2), at(T0 + 2));
+        ListTracker.View v = t.update(ListObservation.untimed(2, 0), at(T0 + 4));
         // 3 left from the cohort first seen at +1 (waited 3 s); 2 remain from +2 (waited 2 s so far)
         assertEquals(2, v.oldestAge());
         assertEquals(2 * 2, v.waitSum(), 1e-9);
@@ -45,9 +50,9 @@ class ListTrackerTest {
     @Test
     void restoresJoinAtTheOldestEndAsALowerBound() {
         ListTracker t = new ListTracker();
-        t.update(ListObservation.firstLook(0, Double.NaN, false), T0);
-        t.update(new ListObservation(4, 4, Double.NaN, false), T0 + 1);
-        ListTracker.View v = t.update(new ListObservation(6, 0, Double.NaN, false), T0 + 5);
+        t.update(ListObservation.untimed(0, -1), at(T0));
+        t.update(ListObservation.untimed(4, 4), at(T0 + 1));
+        ListTracker.View v = t.update(ListObservation.untimed(6, 0), at(T0 + 5));
         assertEquals(4, v.oldestAge());
         assertTrue(v.ageIsLowerBound());
         assertEquals(0, v.dequeued());
@@ -56,25 +61,25 @@ class ListTrackerTest {
     @Test
     void headTimeFromTheMessageIsExactAndAnEtaNotYetDueIsNotWaiting() {
         ListTracker t = new ListTracker();
-        t.update(ListObservation.firstLook(1, Double.NaN, false), T0);
-        ListTracker.View v = t.update(new ListObservation(1, 0, T0 - 42.5, false), T0 + 1);
+        t.update(ListObservation.untimed(1, -1), at(T0));
+        ListTracker.View v = t.update(new ListObservation(1, 0, T0 - 42.5, false, true), at(T0 + 1));
         assertEquals(43.5, v.oldestAge(), 1e-9);
         assertFalse(v.ageIsLowerBound());
-        assertEquals(0, t.update(new ListObservation(1, 0, T0 + 100, true), T0 + 2).oldestAge());
+        assertEquals(0, t.update(new ListObservation(1, 0, T0 + 100, true, false), at(T0 + 2)).oldestAge());
     }
 
     @Test
     void memoryStaysBoundedWhileCountsStayExact() {
         ListTracker t = new ListTracker();
-        t.update(ListObservation.firstLook(0, Double.NaN, false), T0);
+        t.update(ListObservation.untimed(0, -1), at(T0));
         long length = 0;
         for (int poll = 1; poll <= 3 * ListTracker.MAX_COHORTS; poll++) {
             length += 3;
-            ListTracker.View v = t.update(new ListObservation(length, 3, Double.NaN, false), T0 + poll);
+            ListTracker.View v = t.update(ListObservation.untimed(length, 3), at(T0 + poll));
             assertEquals(length, v.length());
         }
         assertTrue(t.cohortCount() <= ListTracker.MAX_COHORTS, "cohorts: " + t.cohortCount());
-        ListTracker.View drained = t.update(new ListObservation(0, 0, Double.NaN, false), T0 + 10_000);
+        ListTracker.View drained = t.update(ListObservation.untimed(0, 0), at(T0 + 10_000));
         assertEquals(length, drained.dequeued());
         assertEquals(length, t.waits().count());
     }
