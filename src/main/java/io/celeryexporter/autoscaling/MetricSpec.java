@@ -1,0 +1,21 @@
+package io.celeryexporter.autoscaling;
+
+/**
+ * One entry of an autoscaling/v2 HPA's {@code spec.metrics}, as the controller sees it.
+ *
+ * @param source   Resource, Pods, Object or External
+ * @param name     {@code cpu}/{@code memory} for Resource; the metric's name otherwise (for a KEDA trigger, the
+ *                 trigger's name)
+ * @param series   the exporter series the value comes from when rehearsing ({@code celery_queue_length}, ...), or the
+ *                 resource name; null when no series is known (a trigger whose query names none)
+ * @param target   what the controller aims for
+ */
+public record MetricSpec(Source source, String name, String series, Target target) {
+
+    public enum Source { RESOURCE, PODS, OBJECT, EXTERNAL }
+
+    public enum TargetType { UTILIZATION, AVERAGE_VALUE, VALUE }
+
+    /** @param value percent of requests for Utilization; the quantity for AverageValue and Value */
+    public record Target(TargetType type, double value) {}
+}
