@@ -1,5 +1,7 @@
 package io.celeryexporter.autoscaling;
 
+import java.util.List;
+
 /**
  * One entry of an autoscaling/v2 HPA's {@code spec.metrics}, as the controller sees it.
  *
@@ -18,4 +20,14 @@ public record MetricSpec(Source source, String name, String series, Target targe
 
     /** @param value percent of requests for Utilization; the quantity for AverageValue and Value */
     public record Target(TargetType type, double value) {}
+
+    /** The list with one metric's target value replaced, for sweeps. */
+    public static List<MetricSpec> retarget(List<MetricSpec> metrics, String name, double value) {
+        if (metrics.stream().noneMatch(m -> m.name().equals(name))) {
+            throw new IllegalArgumentException("the autoscaler has no metric named '" + name + "'");
+        }
+        return metrics.stream().map(m -> m.name().equals(name)
+                ? new MetricSpec(m.source(), m.name(), m.series(), new Target(m.target().type(), value))
+                : m).toList();
+    }
 }

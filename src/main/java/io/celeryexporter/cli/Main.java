@@ -6,7 +6,7 @@ import picocli.CommandLine;
 
 @Command(name = "celery-queue-exporter", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Prometheus exporter for Celery queues on Redis. Without a subcommand it runs 'serve'.",
-        subcommands = {ServeCommand.class, InspectCommand.class, LoadCommand.class,
+        subcommands = {ServeCommand.class, InspectCommand.class, LoadCommand.class, RehearseCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main {
 

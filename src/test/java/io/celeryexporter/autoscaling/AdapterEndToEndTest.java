@@ -19,7 +19,6 @@ import io.celeryexporter.testing.Http;
 import io.celeryexporter.testing.Metrics;
 import io.celeryexporter.testing.PrometheusServer;
 import io.celeryexporter.testing.RedisServer;
-import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -140,51 +139,54 @@ class AdapterEndToEndTest {
     }
 
     @Test
-    void queueDepthHpaAsksFor25AndIsClampedTo20() throws Exception {
-        HorizontalPodAutoscaler hpa = Manifests.hpa(Path.of("hpa/queue-length.yaml"));
-        MetricSpec metric = hpa.getSpec().getMetrics().get(0);
+    void queueDepthHpaAsksFor25AndItsPolicyTakesFourPodsAStep() throws Exception {
+        MetricSpec metric = Manifests.hpa(Path.of("hpa/queue-length.yaml")).getSpec().getMetrics().get(0);
+        HpaSpec hpa = ControllerModel.spec("hpa/queue-length.yaml");
         double length = external(metric);
         assertEquals(250, length);
-        assertEquals(25, HpaCalculator.proposal(metric, 5, 5, length));
-        assertEquals(20, HpaCalculator.desiredReplicas(hpa, 5, 5, m -> length));
+        assertEquals(25, ControllerModel.proposal(hpa, 0, 5, length), "ceil(250 / 10)");
+        assertEquals(9, ControllerModel.firstSync(hpa, 5, m -> length), "scaleUp policy: +4 pods per 15 s");
     }
 
     @Test
     void waitHpaScalesOnTheAgeItselfNotPerPod() throws Exception {
-        HorizontalPodAutoscaler hpa = Manifests.hpa(Path.of("hpa/wait-time.yaml"));
-        MetricSpec metric = hpa.getSpec().getMetrics().get(0);
+        MetricSpec metric = Manifests.hpa(Path.of("hpa/wait-time.yaml")).getSpec().getMetrics().get(0);
+        HpaSpec hpa = ControllerModel.spec("hpa/wait-time.yaml");
         double age = external(metric);
         // the messages carry a publish time 60 s before the test started, so the age is known, not a lower bound
         assertTrue(age >= PUBLISHED_SECONDS_AGO && age < PUBLISHED_SECONDS_AGO + 60, "age " + age);
-        int proposal = HpaCalculator.proposal(metric, 3, 3, age); // Value: 3 replicas x age / 5 s
-        assertTrue(proposal >= 36 && proposal <= 72, "proposal " + proposal);
-        assertEquals(20, HpaCalculator.desiredReplicas(hpa, 3, 3, m -> age));
+        int proposal = ControllerModel.proposal(hpa, 0, 3, age); // Value: 3 replicas x age / 5 s
+        assertEquals((int) Math.ceil(3 * age / 5), proposal);
+        assertEquals(7, ControllerModel.firstSync(hpa, 3, m -> age),
+                "scaleUp policies: the larger of +4 pods and +100 %: max(3 + 4, 6)");
     }
 
     @Test
     void requestRateHpaUsesTheAverageOverPods() throws Exception {
-        HorizontalPodAutoscaler hpa = Manifests.hpa(Path.of("hpa/http-rate.yaml"));
-        double average = podsAverage(hpa.getSpec().getMetrics().get(0));
+        MetricSpec metric = Manifests.hpa(Path.of("hpa/http-rate.yaml")).getSpec().getMetrics().get(0);
+        HpaSpec hpa = ControllerModel.spec("hpa/http-rate.yaml");
+        double average = podsAverage(metric);
         assertEquals(150, average, 10, "each pod serves 150 requests/s");
-        // 3 pods at 150/s against 100/s per pod: ceil(4.5) = 5
-        assertEquals(5, HpaCalculator.desiredReplicas(hpa, 3, 3, m -> average));
+        // 3 pods at ~150/s against 100/s per pod: ceil(3 x 1.5) = 5, within the legacy limit max(2 x 3, 4)
+        assertEquals((int) Math.ceil(3 * average / 100), ControllerModel.firstSync(hpa, 3, m -> average));
     }
 
     @Test
     void compositeHpaTakesTheLargestOfCpuQueueAndAge() throws Exception {
-        HorizontalPodAutoscaler hpa = Manifests.hpa(Path.of("hpa/composite.yaml"));
+        List<MetricSpec> metrics = Manifests.hpa(Path.of("hpa/composite.yaml")).getSpec().getMetrics();
+        HpaSpec hpa = ControllerModel.spec("hpa/composite.yaml");
         double cpuUtilization = 35; // percent of requests, as metrics-server would report for 4 pods
-        int desired = HpaCalculator.desiredReplicas(hpa, 4, 4, m -> switch (m.getType()) {
-            case "Resource" -> cpuUtilization;
-            case "External" -> external(m);
-            default -> throw new AssertionError(m.getType());
-        });
-        double length = external(hpa.getSpec().getMetrics().get(1));
-        double age = external(hpa.getSpec().getMetrics().get(2));
+        double length = external(metrics.get(1));
+        double age = external(metrics.get(2));
         assertTrue(age < 90, "the test runs long after the tasks were published: " + age);
-        assertEquals(2, HpaCalculator.proposal(hpa.getSpec().getMetrics().get(0), 4, 4, cpuUtilization));
-        assertEquals(13, HpaCalculator.proposal(hpa.getSpec().getMetrics().get(1), 4, 4, length));
-        assertTrue(HpaCalculator.proposal(hpa.getSpec().getMetrics().get(2), 4, 4, age) < 13);
-        assertEquals(13, desired, "the queue asks for the most: ceil(250 / 20)");
+        assertEquals(2, ControllerModel.proposal(hpa, 0, 4, cpuUtilization), "ceil(4 x 35 / 90)");
+        assertEquals(13, ControllerModel.proposal(hpa, 1, 4, length), "ceil(250 / 20)");
+        assertTrue(ControllerModel.proposal(hpa, 2, 4, age) < 13);
+        int desired = ControllerModel.firstSync(hpa, 4, m -> switch (m) {
+            case 0 -> cpuUtilization;
+            case 1 -> length;
+            default -> age;
+        });
+        assertEquals(8, desired, "the queue asks for the most, 13; the scaleUp policy allows 4 + 4");
     }
 }

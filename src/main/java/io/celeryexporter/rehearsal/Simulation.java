@@ -1,0 +1,108 @@
+package io.celeryexporter.rehearsal;
+
+import io.celeryexporter.autoscaling.Autoscaler;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Plays traffic through a queue, workers, the metrics pipeline and an autoscaler, in steps of 50 ms of model time.
+ * It runs until the traffic has ended, the queue is empty and the replicas are back at the autoscaler's idle count,
+ * capped at one model hour. Deterministic for a seed.
+ */
+public final class Simulation {
+
+    static final int STEPS_PER_SECOND = 20;
+    static final int MAX_SECONDS = 3600;
+    /** The window of CPU usage a metrics-server sample covers. */
+    static final int CPU_WINDOW_SECONDS = 30;
+
+    /** A finished rehearsal: its summary and its timeline, one entry a second. */
+    public record Rehearsal(Summary summary, List<Second> timeline) {}
+
+    private final WorkerSettings workers;
+    private final PipelineSettings pipeline;
+    private final double pricePerReplicaHour;
+
+    /** Whether a metric reading this series can be rehearsed: the exporter's queue series and CPU. */
+    public static boolean produces(String series) {
+        return MetricsPipeline.produces(series);
+    }
+
+    public Simulation(WorkerSettings workers, PipelineSettings pipeline, double pricePerReplicaHour) {
+        this.workers = workers;
+        this.pipeline = pipeline;
+        this.pricePerReplicaHour = pricePerReplicaHour;
+    }
+
+    public Rehearsal run(Autoscaler autoscaler, Traffic traffic, long seed) {
+        ArrayDeque<Double> queue = new ArrayDeque<>();
+        WorkerPool pool = new WorkerPool(workers, seed);
+        MetricsPipeline metrics = new MetricsPipeline(pipeline, workers.cpuRequestMillis());
+        List<Second> timeline = new ArrayList<>();
+        List<Double> waits = new ArrayList<>();
+        ScaleHistory scaling = new ScaleHistory();
+        int spec = autoscaler.idleReplicas();
+        pool.startWith(spec);
+        long arrived = 0;
+        int arrivalsThisSecond = 0;
+        double replicaSeconds = 0;
+        for (int step = 0; ; step++) {
+            double now = (double) step / STEPS_PER_SECOND;
+            while (traffic.nextArrival() <= now) {
+                queue.addLast(traffic.take());
+                arrived++;
+                arrivalsThisSecond++;
+            }
+            pool.dispatch(queue, now, waits::add);
+            if (step % STEPS_PER_SECOND != 0) {
+                continue;
+            }
+            int second = step / STEPS_PER_SECOND;
+            metrics.advance(now, queue);
+            pool.sampleCpu(now, CPU_WINDOW_SECONDS);
+            int desired = autoscaler.tick(now, spec, pool.size(), pool.pods(now), metrics.source(pool));
+            scaling.record(now, spec, desired);
+            pool.scaleTo(desired, now);
+            spec = desired;
+            scaling.readyAt(now, pool.ready(now));
+            double oldestAge = queue.isEmpty() ? 0 : now - queue.peekFirst();
+            timeline.add(new Second(second, arrivalsThisSecond, queue.size(), oldestAge, pool.ready(now), desired));
+            arrivalsThisSecond = 0;
+            replicaSeconds += pool.existing();
+            boolean settled = now >= traffic.duration() && queue.isEmpty() && pool.idle(now)
+                    && spec == autoscaler.idleReplicas() && pool.existing() == spec;
+            if (settled || second >= MAX_SECONDS) {
+                long completed = waits.size() - pool.busySlots(now);
+                return new Rehearsal(summary(arrived, completed, timeline, waits, scaling, replicaSeconds),
+                        timeline);
+            }
+        }
+    }
+
+    private Summary summary(long arrived, long completed, List<Second> timeline, List<Double> waits,
+                            ScaleHistory scaling, double replicaSeconds) {
+        double replicaHours = replicaSeconds / 3600;
+        return new Summary(arrived, completed,
+                timeline.stream().mapToInt(Second::queueLength).max().orElse(0),
+                timeline.stream().mapToDouble(Second::oldestAge).max().orElse(0),
+                percentile95(timeline.stream().mapToDouble(Second::oldestAge).toArray()),
+                percentile95(waits.stream().mapToDouble(Double::doubleValue).toArray()),
+                timeline.stream().mapToInt(Second::desiredReplicas).max().orElse(0),
+                replicaHours,
+                arrived * workers.taskSeconds() / workers.concurrency() / 3600,
+                scaling.events(), scaling.reversals(), scaling.timeToScale(),
+                completed == 0 ? Double.NaN : replicaHours * pricePerReplicaHour / completed);
+    }
+
+    /** Nearest rank; 0 for no samples. */
+    static double percentile95(double[] values) {
+        if (values.length == 0) {
+            return 0;
+        }
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[(int) Math.ceil(0.95 * sorted.length) - 1];
+    }
+}

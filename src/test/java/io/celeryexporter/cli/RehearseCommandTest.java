@@ -1,0 +1,118 @@
+package io.celeryexporter.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RehearseCommandTest {
+
+    @TempDir
+    Path dir;
+
+    record Result(int code, String out, String err) {}
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void replayWritesOneRowPerSyncWithTheCountBeforeAndAfter() throws Exception {
+        Path csv = dir.resolve("m.csv");
+        Files.writeString(csv, "time_s,metric,value\n0,celery_queue_length,0\n30,celery_queue_length,200\n"
+                + "120,celery_queue_length,0\n");
+        Result r = run("rehearse", "--autoscaler", "hpa/queue-length.yaml", "--replay", csv.toString(),
+                "--duration", "150s", "-o", "csv");
+        assertEquals(0, r.code(), r.err());
+        // 200 tasks / 10 per replica = 20, reached 4 pods per sync; the 90 s scale-down window holds 20 after t=120
+        assertEquals(String.join("\n", "time_s,current_replicas,desired_replicas", "0,1,1", "15,1,1", "30,1,5",
+                "45,5,9", "60,9,13", "75,13,17", "90,17,20", "105,20,20", "120,20,20", "135,20,20", "150,20,20"),
+                r.out().strip());
+    }
+
+    @Test
+    void legacyPathDoublesAtMostAndWaitsFiveMinutesToScaleDown() throws Exception {
+        Path hpa = dir.resolve("legacy.yaml");
+        Files.writeString(hpa, String.join("\n", "apiVersion: autoscaling/v2", "kind: HorizontalPodAutoscaler",
+                "metadata: {name: legacy}", "spec:", "  minReplicas: 1", "  maxReplicas: 50", "  metrics:",
+                "  - type: External", "    external:", "      metric: {name: q}",
+                "      target: {type: AverageValue, averageValue: \"1\"}", ""));
+        Path csv = dir.resolve("m.csv");
+        Files.writeString(csv, "time_s,metric,value\n0,q,40\n60,q,0\n");
+        Result r = run("rehearse", "--autoscaler", hpa.toString(), "--replay", csv.toString(), "--duration", "390s",
+                "-o", "csv");
+        assertEquals(0, r.code(), r.err());
+        String[] rows = r.out().strip().split("\n");
+        assertEquals("0,1,4", rows[1], "max(2 x 1, 4)");
+        assertEquals("15,4,8", rows[2]);
+        assertEquals("30,8,16", rows[3]);
+        assertEquals("45,16,32", rows[4]);
+        assertEquals("60,32,40", rows[5],
+                "the metric fell to 0, but the window's highest recommendation, 40, is now within the doubling limit");
+        assertEquals("345,40,40", rows[24], "t=45 + 300 s: the last recommendation of 40 is still inside the window");
+        assertEquals("360,40,1", rows[25], "the window has passed: straight down to minReplicas");
+    }
+
+    @Test
+    void simulationPrintsTheSummaryKeysAndDrawsTheChart() throws Exception {
+        Path svg = dir.resolve("chart.svg");
+        Result r = run("rehearse", "--autoscaler", "keda/scaledobject.yaml", "--traffic", "guide", "-o", "json",
+                "--chart", svg.toString());
+        assertEquals(0, r.code(), r.err());
+        for (String key : new String[] {"arrived", "completed", "max_queue_length", "max_oldest_age_seconds",
+            "p95_oldest_age_seconds", "p95_wait_seconds", "max_replicas", "replica_hours", "ideal_replica_hours",
+            "scale_events", "scale_reversals", "time_to_scale_seconds", "cost_per_task"}) {
+            assertTrue(r.out().contains("\"" + key + "\": "), key + " in " + r.out());
+        }
+        String chart = Files.readString(svg);
+        assertTrue(chart.startsWith("<svg") && chart.contains("queue length") && chart.contains("replicas"));
+        assertEquals(4, chart.split("<polyline").length - 1, "queue, age, desired and ready");
+    }
+
+    @Test
+    void sweepMarksTheCheapestTargetWithinTheSlo() {
+        Result r = run("rehearse", "--autoscaler", "hpa/queue-length.yaml", "--traffic", "guide", "--sweep",
+                "celery_queue_length=10,40", "--slo-oldest-age", "60s");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(1, r.out().split("recommended", -1).length - 1, r.out());
+    }
+
+    @Test
+    void badInputIsOneLineAndExitTwo() throws Exception {
+        Path typo = dir.resolve("typo.yaml");
+        Files.writeString(typo, String.join("\n", "apiVersion: autoscaling/v2", "kind: HorizontalPodAutoscaler",
+                "metadata: {name: x}", "spec:", "  maxReplicas: 3", "  metrics:", "  - type: External",
+                "    external:", "      metric: {name: celery_queue_length}",
+                "      target: {type: AverageValue, averageValu: \"10\"}", ""));
+        Path csv = dir.resolve("m.csv");
+        Files.writeString(csv, "time_s,metric,value\n0,celery_queue_length,1\n");
+        String[][] cases = {
+            {"rehearse", "--autoscaler", typo.toString(), "--traffic", "guide"},
+            {"rehearse", "--autoscaler", "deploy/service.yaml", "--traffic", "guide"},
+            {"rehearse", "--autoscaler", "hpa/wait-time.yaml", "--replay", csv.toString()},
+            {"rehearse", "--autoscaler", "hpa/http-rate.yaml", "--traffic", "guide"},
+            {"rehearse", "--autoscaler", "hpa/queue-length.yaml", "--traffic", "sawtooth"},
+        };
+        String[] expected = {
+            "spec.metrics[0].external.target.averageValu: unknown field",
+            "kind: 'Service' is not an autoscaler",
+            "the replay has no value for metric 'celery_queue_oldest_task_age_seconds'",
+            "metric 'http_requests_per_second' reads 'http_requests_per_second', which the simulation does not",
+            "unknown traffic profile 'sawtooth'",
+        };
+        for (int i = 0; i < cases.length; i++) {
+            Result r = run(cases[i]);
+            assertEquals(2, r.code(), String.join(" ", cases[i]));
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertTrue(r.err().contains(expected[i]), r.err());
+        }
+    }
+}
