@@ -10,7 +10,7 @@ public final class Chart {
     private static final int WIDTH = 900;
     private static final int PANEL = 160;
     private static final int LEFT = 70;
-    private static final int TOP = 40;
+    private static final int TOP = 56;
     private static final int GAP = 40;
 
     private Chart() {}
@@ -58,10 +58,10 @@ public final class Chart {
             out.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#eee\"/>%n",
                     LEFT, LEFT + plotWidth, y, y));
         }
-        for (int tick = 0; tick <= 6; tick++) {
-            double t = seconds * tick / 6;
+        double step = niceCeiling(seconds / 6);
+        for (double t = 0; t <= seconds; t += step) {
             out.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%.0f</text>%n",
-                    LEFT + plotWidth * tick / 6.0, top + PANEL + 14, t));
+                    LEFT + plotWidth * t / seconds, top + PANEL + 14, t));
         }
         int legendX = LEFT + plotWidth - 160;
         for (int i = 0; i < series.length; i++) {
