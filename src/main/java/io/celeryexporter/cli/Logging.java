@@ -14,6 +14,7 @@ final class Logging {
         setDefault("org.slf4j.simpleLogger.defaultLogLevel", "info");
         setDefault("org.slf4j.simpleLogger.log.redis.clients", "error");
         setDefault("org.slf4j.simpleLogger.log.org.apache.commons.pool2", "error");
+        setDefault("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
     }
 
     private static void setDefault(String key, String value) {

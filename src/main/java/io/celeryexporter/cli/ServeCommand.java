@@ -4,6 +4,7 @@ import io.celeryexporter.broker.BrokerConnector;
 import io.celeryexporter.broker.BrokerSettings;
 import io.celeryexporter.exporter.Exporter;
 import io.celeryexporter.exporter.ExporterConfig;
+import io.celeryexporter.exporter.HttpLimits;
 import io.celeryexporter.exporter.ListenAddress;
 import io.celeryexporter.exporter.WebConfig;
 import java.nio.file.Path;
@@ -34,6 +35,12 @@ public final class ServeCommand implements Callable<Integer> {
                 "format (tls_server_config, basic_auth_users with bcrypt hashes). Probes stay open."})
     Path webConfigFile;
 
+    @Option(names = "--web.read-timeout", paramLabel = "DURATION", defaultValue = "30s",
+            converter = DurationConverter.class,
+            description = {"Close a connection that sends nothing for this long, mid-request or between requests,",
+                "so slow or stuck clients cannot hold the server. Default: ${DEFAULT-VALUE}."})
+    Duration readTimeout;
+
     @Option(names = "--poll-interval", paramLabel = "DURATION", defaultValue = "2s",
             converter = DurationConverter.class,
             description = "Time between two polls of the broker. Default: ${DEFAULT-VALUE}.")
@@ -43,7 +50,9 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         BrokerSettings settings = broker.settings();
         ListenAddress listen = ListenAddress.parse(listenAddress);
-        WebConfig web = webConfigFile == null ? WebConfig.NONE : WebConfig.load(webConfigFile);
+        WebConfig web = (webConfigFile == null ? WebConfig.NONE : WebConfig.load(webConfigFile))
+                .withLimits(new HttpLimits(readTimeout, HttpLimits.DEFAULT.maxHeaderBytes(),
+                        HttpLimits.DEFAULT.maxHeaders()));
         ExporterConfig config = queues.config(pollInterval);
         CountDownLatch stopped = new CountDownLatch(1);
         Exporter exporter = Exporter.start(BrokerConnector.connect(settings), settings.url().redacted(), config,

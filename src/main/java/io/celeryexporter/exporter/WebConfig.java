@@ -22,12 +22,17 @@ import java.util.Map;
  *   prometheus: $2y$10$...
  * </pre>
  */
-public record WebConfig(Path certFile, Path keyFile, Map<String, String> basicAuthUsers) {
+public record WebConfig(Path certFile, Path keyFile, Map<String, String> basicAuthUsers, HttpLimits limits) {
 
-    public static final WebConfig NONE = new WebConfig(null, null, Map.of());
+    public static final WebConfig NONE = new WebConfig(null, null, Map.of(), HttpLimits.DEFAULT);
 
     public WebConfig {
         basicAuthUsers = Map.copyOf(basicAuthUsers);
+    }
+
+    /** The same TLS and users, with the limits the flags set. */
+    public WebConfig withLimits(HttpLimits replaced) {
+        return new WebConfig(certFile, keyFile, basicAuthUsers, replaced);
     }
 
     public boolean tls() {
@@ -74,6 +79,6 @@ public record WebConfig(Path certFile, Path keyFile, Map<String, String> basicAu
                         + user + "' must be a bcrypt hash ($2y$...)");
             }
         });
-        return new WebConfig(cert, key, users);
+        return new WebConfig(cert, key, users, HttpLimits.DEFAULT);
     }
 }
