@@ -61,8 +61,26 @@ public final class RedisBroker implements AutoCloseable {
      * Where {@code element} stands, counted from the newest end, searching the whole list. O(position): used only
      * when more elements arrived between two polls than the snapshot's search limit.
      */
-    public Long positionOf(byte[] key, byte[] element) {
-        return call(() -> client.lpos(key, element));
+    /**
+     * How many elements stand in front of {@code element} (toward the newest end) up to {@code front}, which was the
+     * newest element when the caller's snapshot was read: the element's position in that snapshot, whatever was pushed
+     * since. Both positions are read in one transaction, so later pushes shift them alike. Null when {@code element}
+     * is gone; its plain position when {@code front} is gone.
+     */
+    public Long positionSince(byte[] key, byte[] element, byte[] front) {
+        return call(() -> {
+            Response<Long> position;
+            Response<Long> frontPosition;
+            try (AbstractTransaction tx = client.multi()) {
+                position = tx.lpos(key, element);
+                frontPosition = tx.lpos(key, front);
+                tx.exec();
+            }
+            if (position.get() == null) {
+                return null;
+            }
+            return frontPosition.get() == null ? position.get() : position.get() - frontPosition.get();
+        });
     }
 
     /**

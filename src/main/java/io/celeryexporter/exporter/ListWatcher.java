@@ -19,7 +19,9 @@ import java.util.Optional;
  * <p>Arrivals are found by where the previous poll's newest element now stands ({@code LPOS … MAXLEN}, inside the
  * snapshot). If it is not within the search limit and the list is longer than that, one {@code LPOS} without a limit
  * runs after the snapshot; it stops at the element, so it costs the number of arrivals, and when the element is gone
- * the list holds only arrivals anyway.
+ * the list holds only arrivals anyway. It reads the snapshot's newest element's position in the same call, since
+ * pushes made after the snapshot would otherwise count as arrivals of this poll, and the breakdown would read older
+ * elements as new ones.
  */
 final class ListWatcher {
 
@@ -116,7 +118,8 @@ final class ListWatcher {
         if (length <= SEARCH_LIMIT) {
             return length; // the previous newest is gone, so every earlier element is gone too
         }
-        Long position = broker.positionOf(key, lastNewest);
+        // outside the snapshot: producers may have pushed since, so count only up to the snapshot's newest element
+        Long position = broker.positionSince(key, lastNewest, reading.newest());
         return position == null ? length : Math.min(position, length);
     }
 

@@ -1,7 +1,9 @@
 package io.celeryexporter.celery;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.celeryexporter.testing.Fixtures;
 import java.nio.charset.StandardCharsets;
@@ -91,8 +93,16 @@ class MessageDecoderFuzzTest {
         int at = real.indexOf("demo.add");
         raw[at] = (byte) 0xC3; // a lead byte followed by ASCII: invalid UTF-8 inside the task name
         raw[at + 1] = (byte) 0x28;
-        survive(raw);
-        survive(new byte[] {'{', '"', (byte) 0xFF, (byte) 0xFE, '"', ':', '1', '}'});
+        UndecodableMessageException e = assertThrows(UndecodableMessageException.class, () -> DECODER.decode(raw),
+                "a task name that is not UTF-8 is refused, not turned into a different name");
+        assertEquals("not valid JSON: JsonParseException", e.getMessage());
+        assertEquals(2, survive(raw), "refused as a message and as an unacked entry");
+        assertEquals(2, survive(new byte[] {'{', '"', (byte) 0xFF, (byte) 0xFE, '"', ':', '1', '}'}),
+                "invalid bytes in a key");
+        // valid multi-byte UTF-8 is fine, and comes back as written
+        String accented = real.replace("demo.add", "démo.ajouté");
+        assertEquals("démo.ajouté", assertDoesNotThrow(() -> DECODER.decode(accented.getBytes(StandardCharsets.UTF_8)))
+                .taskName());
     }
 
     @Test

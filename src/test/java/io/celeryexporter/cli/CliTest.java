@@ -5,16 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.celeryexporter.testing.CeleryRedis;
+import io.celeryexporter.testing.ChildProcess;
 import io.celeryexporter.testing.RealRedis;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,11 +50,8 @@ class CliTest {
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().remove("CELERY_BROKER_URL");
         pb.environment().putAll(env);
-        Process p = pb.start();
-        p.getOutputStream().close();
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the CLI did not exit");
-        return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
-                new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+        ChildProcess.Result r = ChildProcess.run(pb, Duration.ofSeconds(30));
+        return new Result(r.exitCode(), r.out(), r.err());
     }
 
     private static int closedPort() throws IOException {

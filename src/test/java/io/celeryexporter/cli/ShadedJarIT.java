@@ -4,12 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.celeryexporter.testing.CeleryRedis;
+import io.celeryexporter.testing.ChildProcess;
 import io.celeryexporter.testing.Eventually;
 import io.celeryexporter.testing.Http;
 import io.celeryexporter.testing.RealRedis;
-import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,19 +27,17 @@ class ShadedJarIT {
 
     private static final Path JAR = Path.of("target", "celery-queue-exporter.jar");
 
-    private static Process start(String... args) throws IOException {
+    private static ProcessBuilder jar(String... args) {
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"), "-jar", JAR.toString()));
         command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true).start();
+        return new ProcessBuilder(command);
     }
 
     private static String runToEnd(String... args) throws Exception {
-        Process p = start(args);
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), out);
-        return out;
+        ChildProcess.Result r = ChildProcess.run(jar(args), Duration.ofSeconds(30));
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        return r.out() + r.err();
     }
 
     @Test
@@ -57,10 +54,8 @@ class ShadedJarIT {
             port = s.getLocalPort();
         }
         Path log = Files.createTempFile("serve", ".log");
-        List<String> command = List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
-                JAR.toString(), "--broker.url", REDIS.url(), "--web.listen-address", "127.0.0.1:" + port,
-                "--poll-interval", "200ms");
-        Process serve = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process serve = jar("--broker.url", REDIS.url(), "--web.listen-address", "127.0.0.1:" + port,
+                "--poll-interval", "200ms").redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             String url = "http://127.0.0.1:" + port;
             Eventually.await(Duration.ofSeconds(20), "the jar to serve metrics", () -> {
@@ -77,7 +72,7 @@ class ShadedJarIT {
             assertTrue(output.contains("shutting down"), output);
             assertTrue(Duration.ofNanos(System.nanoTime() - stopAt).toSeconds() < 5);
         } finally {
-            serve.destroyForcibly();
+            ChildProcess.kill(serve);
         }
     }
 }

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -109,8 +110,19 @@ class CeleryInteropTest {
                 return work.reserved() + work.scheduled() > 1 && work.length() + work.reserved() + work.scheduled()
                         == published - 1;
             });
-            Map<String, Map<String, Long>> view = parseView(celery.run("inspect_worker.py"));
-            QueueStats work = poll("").get("work");
+            // Compare at a moment when nothing moved: the same counts in Redis before and after the worker answered.
+            // A message the worker fetched between our poll and its answer would otherwise be seen by one side only.
+            AtomicReference<QueueStats> stable = new AtomicReference<>();
+            AtomicReference<Map<String, Map<String, Long>>> seen = new AtomicReference<>();
+            Eventually.await(Duration.ofSeconds(60), "a moment when nothing moves", () -> {
+                QueueStats before = poll("").get("work");
+                seen.set(workersView(celery));
+                stable.set(poll("").get("work"));
+                return before.length() == stable.get().length() && before.reserved() == stable.get().reserved()
+                        && before.scheduled() == stable.get().scheduled();
+            });
+            QueueStats work = stable.get();
+            Map<String, Map<String, Long>> view = seen.get();
             assertEquals(view.get("reserved").getOrDefault("work", 0L), work.reserved(), "reserved");
             assertEquals(view.get("scheduled").getOrDefault("work", 0L), work.scheduled(), "scheduled");
             assertEquals(1, work.scheduled(), "the countdown task is held by the worker");
@@ -152,6 +164,14 @@ class CeleryInteropTest {
             counts.put(name, p.getLongValue());
         }
         return counts;
+    }
+
+    private static Map<String, Map<String, Long>> workersView(CeleryPython celery) {
+        try {
+            return parseView(celery.run("inspect_worker.py"));
+        } catch (Exception e) {
+            throw new IllegalStateException("inspect_worker.py: " + e.getMessage(), e);
+        }
     }
 
     private static Map<String, Map<String, Long>> parseView(String json) throws Exception {

@@ -1,5 +1,6 @@
 package io.celeryexporter.monitoring;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -178,6 +179,41 @@ class PrometheusExpressionsTest {
             }
         }
         assertTrue(checked.size() >= 15, "targets: " + checked.size());
+    }
+
+    /** The single value of an expression at a settled moment. */
+    private static double value(String expr, double at) {
+        JsonNode result = prometheus.query(expr, at);
+        assertEquals(1, result.size(), expr + " -> " + result);
+        return result.get(0).get("value").get(1).asDouble();
+    }
+
+    /**
+     * The scaling and cost rules compute what the fake cluster fixes: 2 dispatcher pods requesting 0.5 core each and
+     * using 0.25 each (the web pod left out), an HPA at 19 of 20, and the price of 0.05 a replica-hour.
+     */
+    @Test
+    void scalingAndCostRulesComputeWhatTheirInputsFix() {
+        Eventually.await(Duration.ofSeconds(60), "the fake CPU samples up to the present: a full 5-minute window",
+                () -> !prometheus.query("time() - timestamp(container_cpu_usage_seconds_total) < 5").isEmpty());
+        double at = System.currentTimeMillis() / 1000.0;
+        List<String> rules = List.of("dispatcher:cpu_utilization:ratio_rate5m", "dispatcher:replica_hours:1h",
+                "dispatcher:hpa_replicas:desired_minus_current", "dispatcher:cost_per_task:1h");
+        // read every value at one instant, once the evaluations up to it have been recorded
+        Eventually.await(Duration.ofSeconds(30), "the rules evaluated at " + at,
+                () -> rules.stream().allMatch(r -> !prometheus.query(r, at).isEmpty())
+                        && System.currentTimeMillis() / 1000.0 > at + 3);
+        // rate() extrapolates its window's start by at most half a sample interval: with the fake's 10 s history
+        // steps, up to 5 s of 300 s (1.7 %) low; the web pod, or a wrong request sum, would be far off
+        assertEquals(0.5, value("dispatcher:cpu_utilization:ratio_rate5m", at), 0.5 * 0.02, "0.25 of 0.5 core per pod");
+        assertEquals(2, value("dispatcher:replica_hours:1h", at), 1e-9, "2 replicas all along");
+        assertEquals(19, value("dispatcher:hpa_replicas:current", at));
+        assertEquals(20, value("dispatcher:hpa_replicas:desired", at));
+        assertEquals(1, value("dispatcher:hpa_replicas:desired_minus_current", at));
+        double tasks = value("dispatcher:tasks_dequeued:1h", at);
+        assertTrue(tasks > 0, "the load's consumer took tasks: " + tasks);
+        assertEquals(2 * 3600 / tasks, value("dispatcher:replica_seconds_per_task:1h", at), 1e-9 * 3600 / tasks);
+        assertEquals(2 * 0.05 / tasks, value("dispatcher:cost_per_task:1h", at), 1e-12);
     }
 
     @Test

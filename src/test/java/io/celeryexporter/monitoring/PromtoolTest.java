@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The rule files pass promtool (Debian's prometheus package, 2.42): syntax and the unit tests in alerts/tests. */
 class PromtoolTest {
 
-    private final Path promtool = Tools.find("promtool", "prometheus");
+    private final Path promtool = Tools.find("promtool", "the Debian package prometheus");
 
     @ParameterizedTest
     @ValueSource(strings = {"alerts/celery-queue.rules.yml", "alerts/scaling-cost.rules.yml"})

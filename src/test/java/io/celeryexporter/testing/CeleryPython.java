@@ -2,9 +2,9 @@ package io.celeryexporter.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -61,15 +61,11 @@ public final class CeleryPython implements AutoCloseable {
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
         pb.environment().putAll(env);
-        Path err = dir.resolve(script + ".err");
-        pb.redirectError(err.toFile());
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            p.destroyForcibly();
-            throw new IllegalStateException(script + " failed: " + Files.readString(err));
+        ChildProcess.Result r = ChildProcess.run(pb, Duration.ofSeconds(60));
+        if (r.exitCode() != 0) {
+            throw new IllegalStateException(script + " failed: " + r.err());
         }
-        return out.strip();
+        return r.out().strip();
     }
 
     /** Runs a script on another thread; the future completes with its stdout. */
@@ -105,7 +101,7 @@ public final class CeleryPython implements AutoCloseable {
             worker.destroy();
             try {
                 if (!worker.waitFor(15, TimeUnit.SECONDS)) {
-                    worker.destroyForcibly();
+                    ChildProcess.kill(worker);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -36,19 +36,27 @@ public final class FakeTarget implements AutoCloseable {
      * kube-state-metrics and cAdvisor for the dispatcher: HPA crucible/dispatcher at 19 current, 20 desired, 1 to 20
      * replicas; Deployment dispatcher with 2 pods (through ReplicaSet dispatcher-7d9f) each requesting half a core and
      * using a quarter; and a pod of another Deployment that the rules must leave out.
+     *
+     * <p>The CPU counters carry timestamps that start {@link #CPU_HISTORY} in the past and advance 10 s per scrape
+     * until they reach the present, so a 5-minute {@code rate()} has its full window within a minute of the start.
      */
     public static FakeTarget kubeStateMetrics() throws IOException {
-        long start = System.nanoTime();
+        long origin = System.currentTimeMillis() - CPU_HISTORY.toMillis();
+        AtomicInteger scrapes = new AtomicInteger();
         return new FakeTarget(() -> {
-            double cpuSeconds = (System.nanoTime() - start) / 1e9 * 0.25;
+            long at = Math.min(origin + 10_000L * scrapes.getAndIncrement(), System.currentTimeMillis());
+            double cpuSeconds = (at - origin) / 1000.0 * 0.25;
             return KUBE_STATE + """
                 # TYPE container_cpu_usage_seconds_total counter
-                container_cpu_usage_seconds_total{namespace="crucible",pod="dispatcher-7d9f-a",container="worker"} %s
-                container_cpu_usage_seconds_total{namespace="crucible",pod="dispatcher-7d9f-b",container="worker"} %s
-                container_cpu_usage_seconds_total{namespace="crucible",pod="web-55c4-a",container="web"} %s
-                """.formatted(cpuSeconds, cpuSeconds, 4 * cpuSeconds);
+                container_cpu_usage_seconds_total{namespace="crucible",pod="dispatcher-7d9f-a",container="worker"} %s %d
+                container_cpu_usage_seconds_total{namespace="crucible",pod="dispatcher-7d9f-b",container="worker"} %s %d
+                container_cpu_usage_seconds_total{namespace="crucible",pod="web-55c4-a",container="web"} %s %d
+                """.formatted(cpuSeconds, at, cpuSeconds, at, 4 * cpuSeconds, at);
         });
     }
+
+    /** How far back the fake cAdvisor's CPU samples start: more than a 5-minute rate window. */
+    public static final Duration CPU_HISTORY = Duration.ofMinutes(6);
 
     private static final String KUBE_STATE = """
                 # TYPE kube_horizontalpodautoscaler_spec_max_replicas gauge

@@ -25,7 +25,7 @@ public final class PrometheusServer implements AutoCloseable {
      * @param ruleFiles rule files to load, evaluated every second
      */
     public PrometheusServer(java.util.Map<String, List<String>> targets, List<Path> ruleFiles) throws Exception {
-        Path binary = Tools.find("prometheus", "prometheus");
+        Path binary = Tools.find("prometheus", "the Debian package prometheus");
         dir = Files.createTempDirectory("prometheus-test");
         StringBuilder config = new StringBuilder("global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n");
         config.append("rule_files:\n");
@@ -57,7 +57,16 @@ public final class PrometheusServer implements AutoCloseable {
 
     /** Runs an instant query; fails on any error Prometheus reports. Returns the result vector. */
     public JsonNode query(String promql) {
-        String url = base + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8);
+        return get(base + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8), promql);
+    }
+
+    /** An instant query evaluated at a given Unix time, so several queries read the same, settled evaluation. */
+    public JsonNode query(String promql, double unixSeconds) {
+        return get(base + "/api/v1/query?time=" + unixSeconds + "&query="
+                + URLEncoder.encode(promql, StandardCharsets.UTF_8), promql);
+    }
+
+    private JsonNode get(String url, String promql) {
         var response = Http.get(url);
         try {
             JsonNode body = JSON.readTree(response.body());

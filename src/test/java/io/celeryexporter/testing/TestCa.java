@@ -22,7 +22,7 @@ public final class TestCa {
     private int serial;
 
     public TestCa() throws Exception {
-        Tools.find("openssl", "openssl");
+        Tools.find("openssl", "the Debian package openssl");
         dir = Files.createTempDirectory("test-ca");
         caKey = dir.resolve("ca.key");
         caCert = dir.resolve("ca.crt");

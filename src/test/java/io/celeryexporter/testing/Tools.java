@@ -2,11 +2,10 @@ package io.celeryexporter.testing;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** External programs the tests drive (promtool, prometheus, kubectl): found on PATH or reported with a fix. */
 public final class Tools {
@@ -15,10 +14,11 @@ public final class Tools {
 
     private Tools() {}
 
-    public static Path find(String name, String debianPackage) {
+    /** @param install what to install, e.g. a Debian package name */
+    public static Path find(String name, String install) {
         Path found = onPath(name);
         if (found == null) {
-            throw new IllegalStateException(name + " is not on PATH: apt-get install " + debianPackage);
+            throw new IllegalStateException(name + " is not on PATH: install " + install);
         }
         return found;
     }
@@ -33,14 +33,9 @@ public final class Tools {
         return null;
     }
 
+    /** Runs a tool to completion, killed after 120 s; its stdout and stderr together. */
     public static Run run(List<String> command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IllegalStateException(String.join(" ", command) + " did not finish");
-        }
-        return new Run(p.exitValue(), out);
+        ChildProcess.Result r = ChildProcess.run(new ProcessBuilder(command), Duration.ofSeconds(120));
+        return new Run(r.exitCode(), r.out() + r.err());
     }
 }
