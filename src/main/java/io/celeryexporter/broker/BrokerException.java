@@ -8,7 +8,7 @@ public final class BrokerException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
-    public enum Kind { UNREACHABLE, AUTHENTICATION, PERMISSION, OTHER }
+    public enum Kind { UNREACHABLE, AUTHENTICATION, PERMISSION, UNSUPPORTED, OTHER }
 
     private final Kind kind;
 

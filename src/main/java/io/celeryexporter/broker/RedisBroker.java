@@ -2,15 +2,20 @@ package io.celeryexporter.broker;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.AbstractTransaction;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.LPosParams;
 import redis.clients.jedis.params.ScanParams;
@@ -25,7 +30,12 @@ public final class RedisBroker implements AutoCloseable {
     /** Page size of SCAN and HSCAN: bounded work per call on the server. */
     static final int PAGE = 1000;
 
+    private static final Logger LOG = LoggerFactory.getLogger(RedisBroker.class);
+
     private final UnifiedJedis client;
+    /** Whether the server has LPOS; null until asked. */
+    private volatile Boolean lpos;
+    private volatile boolean clusterChecked;
 
     RedisBroker(UnifiedJedis client) {
         this.client = client;
@@ -33,12 +43,14 @@ public final class RedisBroker implements AutoCloseable {
 
     /** Reads every probe and hash length in one atomic transaction. */
     public BrokerSnapshot snapshot(List<ListProbe> probes, List<byte[]> hashes) {
+        refuseClusterMode();
+        boolean lpos = hasLpos();
         return call(() -> {
             List<ProbeResponses> pending = new ArrayList<>(probes.size());
             List<Response<Long>> hashLengths = new ArrayList<>(hashes.size());
             try (AbstractTransaction tx = client.multi()) {
                 for (ListProbe probe : probes) {
-                    pending.add(ProbeResponses.queue(tx, probe));
+                    pending.add(ProbeResponses.queue(tx, probe, lpos));
                 }
                 for (byte[] hash : hashes) {
                     hashLengths.add(tx.hlen(hash));
@@ -58,16 +70,15 @@ public final class RedisBroker implements AutoCloseable {
     }
 
     /**
-     * Where {@code element} stands, counted from the newest end, searching the whole list. O(position): used only
-     * when more elements arrived between two polls than the snapshot's search limit.
-     */
-    /**
      * How many elements stand in front of {@code element} (toward the newest end) up to {@code front}, which was the
      * newest element when the caller's snapshot was read: the element's position in that snapshot, whatever was pushed
      * since. Both positions are read in one transaction, so later pushes shift them alike. Null when {@code element}
      * is gone; its plain position when {@code front} is gone.
      */
     public Long positionSince(byte[] key, byte[] element, byte[] front) {
+        if (!hasLpos()) {
+            return positionSinceByRange(key, element, front);
+        }
         return call(() -> {
             Response<Long> position;
             Response<Long> frontPosition;
@@ -81,6 +92,92 @@ public final class RedisBroker implements AutoCloseable {
             }
             return frontPosition.get() == null ? position.get() : position.get() - frontPosition.get();
         });
+    }
+
+    /**
+     * {@link #positionSince} without {@code LPOS}: reads the newest elements, twice as many each time, until one read
+     * holds both {@code front} and {@code element}, and finds them on the client. Each read is one {@code LRANGE}, so
+     * both positions come from the same moment. O(position) elements read, about twice over.
+     */
+    private Long positionSinceByRange(byte[] key, byte[] element, byte[] front) {
+        return call(() -> {
+            long window = PAGE;
+            while (true) {
+                List<byte[]> head = client.lrange(key, 0, window - 1);
+                int frontAt = indexOf(head, front);
+                int at = frontAt < 0 ? -1 : indexOf(head, element, frontAt);
+                if (at >= 0) {
+                    return (long) (at - frontAt);
+                }
+                if (head.size() < window) {
+                    return frontAt < 0 && indexOf(head, element) >= 0 ? (long) indexOf(head, element) : null;
+                }
+                window *= 2;
+            }
+        });
+    }
+
+    private static int indexOf(List<byte[]> elements, byte[] wanted) {
+        return indexOf(elements, wanted, 0);
+    }
+
+    private static int indexOf(List<byte[]> elements, byte[] wanted, int from) {
+        for (int i = from; i < elements.size(); i++) {
+            if (Arrays.equals(elements.get(i), wanted)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * A Redis Cluster node answers {@code MOVED} or {@code CROSSSLOT} for keys of other slots, and a queue's priority
+     * lists and kombu's bindings hash to different slots; kombu itself does not support Redis Cluster. Checked once,
+     * with {@code INFO cluster}; a user without the right to run INFO skips the check.
+     */
+    private void refuseClusterMode() {
+        if (clusterChecked) {
+            return;
+        }
+        boolean cluster = call(() -> {
+            try {
+                return client.info("cluster").contains("cluster_enabled:1");
+            } catch (JedisDataException e) {
+                return false; // NOPERM for INFO: the read-only ACL may leave it out
+            }
+        });
+        if (cluster) {
+            throw new BrokerException(BrokerException.Kind.UNSUPPORTED, "the broker is a Redis Cluster node"
+                    + " (cluster_enabled:1): kombu, and so Celery, does not support Redis Cluster, and a queue's lists"
+                    + " live in different hash slots; point --broker.url at a standalone or Sentinel-managed Redis",
+                    null);
+        }
+        clusterChecked = true;
+    }
+
+    /**
+     * Whether the server has {@code LPOS} (Redis 6.0.6 and later, unless renamed away). Asked once, with
+     * {@code COMMAND INFO}; without it, arrivals are found by reading the newest elements ({@code LRANGE}) instead.
+     */
+    public boolean hasLpos() {
+        Boolean known = lpos;
+        if (known == null) {
+            known = call(() -> {
+                try {
+                    Object info = client.sendCommand(Protocol.Command.COMMAND, "INFO", "LPOS");
+                    return info instanceof List<?> list && !list.isEmpty() && list.get(0) != null;
+                } catch (JedisDataException e) {
+                    return false; // a server too old for COMMAND has no LPOS either
+                }
+            });
+            if (!known) {
+                LOG.warn("the broker has no LPOS command (Redis before 6.0.6, or renamed away): arrivals are found by"
+                        + " reading the newest elements with LRANGE instead, exact but more bytes per poll;"
+                        + " --task-breakdown is off");
+            }
+            lpos = known;
+        }
+        return known;
     }
 
     /**
@@ -194,21 +291,31 @@ public final class RedisBroker implements AutoCloseable {
     }
 
     /** The responses queued for one probe inside the transaction. */
-    private record ProbeResponses(Response<Long> length, Response<Long> position, Response<byte[]> newest,
-                                  Response<byte[]> oldest) {
+    private record ProbeResponses(ListProbe probe, Response<Long> length, Response<Long> position,
+                                  Response<List<byte[]>> head, Response<byte[]> newest, Response<byte[]> oldest) {
 
-        static ProbeResponses queue(AbstractTransaction tx, ListProbe probe) {
+        /** With {@code LPOS}, or without it: the newest {@code searchLimit} elements, searched on the client. */
+        static ProbeResponses queue(AbstractTransaction tx, ListProbe probe, boolean lpos) {
             Response<Long> length = tx.llen(probe.key());
-            Response<Long> position = probe.lastNewest() == null ? null
-                    : tx.lpos(probe.key(), probe.lastNewest(), LPosParams.lPosParams().maxlen(probe.searchLimit()));
+            Response<Long> position = null;
+            Response<List<byte[]>> head = null;
+            if (probe.lastNewest() != null && lpos) {
+                position = tx.lpos(probe.key(), probe.lastNewest(), LPosParams.lPosParams().maxlen(probe.searchLimit()));
+            } else if (probe.lastNewest() != null) {
+                head = tx.lrange(probe.key(), 0, probe.searchLimit() - 1);
+            }
             Response<byte[]> newest = probe.readEnds() ? tx.lindex(probe.key(), 0) : null;
             Response<byte[]> oldest = probe.readEnds() ? tx.lindex(probe.key(), -1) : null;
-            return new ProbeResponses(length, position, newest, oldest);
+            return new ProbeResponses(probe, length, position, head, newest, oldest);
         }
 
         ListReading reading() {
-            return new ListReading(length.get(),
-                    position == null ? null : position.get(),
+            Long at = position == null ? null : position.get();
+            if (head != null) {
+                int i = indexOf(head.get(), probe.lastNewest());
+                at = i < 0 ? null : (long) i;
+            }
+            return new ListReading(length.get(), at,
                     newest == null ? null : newest.get(),
                     oldest == null ? null : oldest.get());
         }

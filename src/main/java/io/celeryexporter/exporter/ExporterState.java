@@ -53,6 +53,11 @@ public final class ExporterState {
         return Optional.of(result);
     }
 
+    /** The last successful poll, fresh or not. */
+    public Optional<PollResult> latest() {
+        return Optional.ofNullable(latest);
+    }
+
     /** Ready once a poll has succeeded, and for as long as the last poll did. */
     public boolean isReady() {
         return brokerUp && latest != null;

@@ -33,6 +33,9 @@ final class ListWatcher {
     private final TaskBreakdown breakdown;
     private boolean seen;
     private long lastLength;
+    private long lastArrivals;
+    /** How far from the newest end the last probe looked for {@link #lastNewest}. */
+    private int window = SEARCH_LIMIT;
     private byte[] lastNewest;
     private byte[] headBytes;
     private TaskMessage head;
@@ -51,7 +54,20 @@ final class ListWatcher {
      * filled since, {@link #refill()} reads it again, whole, and every element in it is an arrival.
      */
     ListProbe probe() {
-        return wasEmpty() ? ListProbe.lengthOnly(key) : new ListProbe(key, lastNewest, SEARCH_LIMIT, true);
+        return probe(true);
+    }
+
+    /**
+     * @param lpos the broker has {@code LPOS}; without it the snapshot reads the newest elements instead, as many as
+     *             twice the last poll's arrivals (at least 16, at most {@link #SEARCH_LIMIT}), to keep its cost in
+     *             step with the traffic
+     */
+    ListProbe probe(boolean lpos) {
+        if (wasEmpty()) {
+            return ListProbe.lengthOnly(key);
+        }
+        window = lpos ? SEARCH_LIMIT : (int) Math.min(SEARCH_LIMIT, Math.max(16, 2 * lastArrivals));
+        return new ListProbe(key, lastNewest, window, true);
     }
 
     /** Whether a reading of {@link #probe()} lacks the ends it needs, so {@link #refill()} must be read. */
@@ -86,6 +102,7 @@ final class ListWatcher {
             }
         }
         long arrivals = seen ? arrivals(reading, broker) : -1;
+        lastArrivals = Math.max(arrivals, 0);
         ListObservation observation = new ListObservation(length, arrivals, headTime, notDue, headTimeIsArrival);
         if (breakdown != null) {
             // kombu restores push back at the consuming end, as redelivered messages: arrivals cannot place them
@@ -115,7 +132,7 @@ final class ListWatcher {
         if (reading.positionOfLastNewest() != null) {
             return reading.positionOfLastNewest();
         }
-        if (length <= SEARCH_LIMIT) {
+        if (length <= window) {
             return length; // the previous newest is gone, so every earlier element is gone too
         }
         // outside the snapshot: producers may have pushed since, so count only up to the snapshot's newest element

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * <p>Failures are logged when they start, when their reason changes, and when the broker comes back, never once per
  * poll. An unreachable broker is retried every interval, so the exporter recovers within one interval. Rejected
  * credentials or permissions will not fix themselves quickly, so those retries back off up to
- * {@link #MAX_BACKOFF}.
+ * {@link #MAX_BACKOFF}, and so do those of a server the exporter cannot work with (a Redis Cluster node).
  */
 public final class PollLoop implements AutoCloseable {
 
@@ -56,7 +56,8 @@ public final class PollLoop implements AutoCloseable {
             lastLoggedError = null;
         } catch (BrokerException e) {
             next = afterFailure(e.getMessage(), e.kind() == BrokerException.Kind.AUTHENTICATION
-                    || e.kind() == BrokerException.Kind.PERMISSION, start);
+                    || e.kind() == BrokerException.Kind.PERMISSION || e.kind() == BrokerException.Kind.UNSUPPORTED,
+                    start);
         } catch (RuntimeException e) {
             // A bug must not stop the poller: count it, log it once, keep polling.
             next = afterFailure("unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage(), false, start);

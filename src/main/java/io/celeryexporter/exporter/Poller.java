@@ -65,7 +65,8 @@ public final class Poller {
                 order.add(byStep.computeIfAbsent(step, s -> newWatcher(config.naming().listKey(queue, s), queue)));
             }
         }
-        List<ListProbe> probes = order.stream().map(ListWatcher::probe).toList();
+        boolean lpos = broker.hasLpos();
+        List<ListProbe> probes = order.stream().map(w -> w.probe(lpos)).toList();
         byte[] unackedKey = config.naming().unackedKey();
         BrokerSnapshot snapshot = broker.snapshot(probes, List.of(unackedKey));
         List<ListReading> readings = withRefills(order, snapshot.lists());
@@ -91,7 +92,8 @@ public final class Poller {
             stats.add(new QueueStats(queue, lengthByStep, counts.reserved(), counts.scheduled(),
                     QueueWait.combine(views, waits), taskCounts(watchers.get(queue).values())));
         }
-        return new PollResult(stats, takenAt, (System.nanoTime() - startNanos) / 1e9);
+        return new PollResult(stats, takenAt, (System.nanoTime() - startNanos) / 1e9,
+                lpos ? PollResult.ArrivalSearch.LPOS : PollResult.ArrivalSearch.LRANGE);
     }
 
     /**
@@ -117,8 +119,10 @@ public final class Poller {
         return merged;
     }
 
+    /** Without LPOS the breakdown cannot anchor its reads, so it is off (the broker logs that once). */
     private ListWatcher newWatcher(byte[] key, String queue) {
-        TaskBreakdown breakdown = config.breakdown().enabled() ? new TaskBreakdown(key, taskNames, decoder) : null;
+        TaskBreakdown breakdown = config.breakdown().enabled() && broker.hasLpos()
+                ? new TaskBreakdown(key, taskNames, decoder) : null;
         return new ListWatcher(key, queue, breakdown);
     }
 

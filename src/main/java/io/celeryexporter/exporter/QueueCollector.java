@@ -17,6 +17,7 @@ import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -153,6 +154,10 @@ public final class QueueCollector implements MultiCollector {
         out.metricSnapshot(counter("celery_exporter_undecodable_messages",
                 "Stored messages that could not be decoded and were skipped; queue_name is \""
                         + UndecodableCounter.UNKNOWN + "\" when it cannot be told.", undecodable));
+        state.latest().ifPresent(result -> out.metricSnapshot(gauge("celery_exporter_arrival_search_info",
+                "How the exporter finds arrivals: method=\"lpos\" with LPOS (Redis 6.0.6+), \"lrange\" by reading the"
+                        + " newest elements where the broker has no LPOS; the value is always 1.", null,
+                List.of(point(Labels.of("method", result.arrivalSearch().name().toLowerCase(Locale.ROOT)), 1)))));
         out.metricSnapshot(counter("celery_exporter_clock_skew_events",
                 "Queued tasks whose publish time contradicted what the exporter saw of their arrival by more than "
                         + ListTracker.SKEW_TOLERANCE_SECONDS + " s (a producer's or this exporter's wall clock is off"

@@ -47,8 +47,17 @@ class CeleryWaitTest {
         return new Poller(broker, config, decoder, new PollCounters(), PollClock.system());
     }
 
-    private static RedisBroker broker() {
-        return Brokers.connect(REDIS.url() + "/0", Duration.ofSeconds(2));
+    /** The broker under test; a subclass runs the same tests on another server. */
+    String redisUrl() {
+        return REDIS.url();
+    }
+
+    RedisClient client() {
+        return REDIS.client();
+    }
+
+    private RedisBroker broker() {
+        return Brokers.connect(redisUrl() + "/0", Duration.ofSeconds(2));
     }
 
     private Sample sample(Poller poller, RedisClient redis) throws Exception {
@@ -64,9 +73,9 @@ class CeleryWaitTest {
     void oldestAgeAverageWaitAndHistogramMatchTheTruth() throws Exception {
         int count = 60;
         List<Sample> samples = new ArrayList<>();
-        try (CeleryPython celery = new CeleryPython(REDIS.url() + "/0", Map.of("RECORD_RECEIVED", "1"));
+        try (CeleryPython celery = new CeleryPython(redisUrl() + "/0", Map.of("RECORD_RECEIVED", "1"));
              RedisBroker broker = broker();
-             RedisClient redis = REDIS.client()) {
+             RedisClient redis = client()) {
             Poller poller = poller(broker);
             samples.add(sample(poller, redis)); // started before any task: nothing is a lower bound
             CompletableFuture<String> producer = celery.runInBackground("produce_timed.py", QUEUE,
@@ -119,9 +128,9 @@ class CeleryWaitTest {
 
     @Test
     void aPublishTimeHeaderGivesTheExactOldestAge() throws Exception {
-        try (CeleryPython celery = new CeleryPython(REDIS.url() + "/0", Map.of());
+        try (CeleryPython celery = new CeleryPython(redisUrl() + "/0", Map.of());
              RedisBroker broker = broker();
-             RedisClient redis = REDIS.client()) {
+             RedisClient redis = client()) {
             Map<String, Double> sent = parseTimes(celery.run("produce_timed.py", QUEUE, "10", "50",
                     MessageDecoder.SENTRY_ENQUEUED_TIME_HEADER));
             Poller poller = poller(broker); // started after the tasks were queued: first-seen alone would be 0
