@@ -12,5 +12,6 @@ RUN addgroup -S -g 10001 exporter && adduser -S -u 10001 -G exporter exporter
 COPY --from=build /src/target/celery-queue-exporter.jar /opt/celery-queue-exporter.jar
 USER 10001:10001
 EXPOSE 9808
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/opt/celery-queue-exporter.jar"]
+# out of memory ends the process, so Kubernetes restarts it, instead of leaving a poller that silently died
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/celery-queue-exporter.jar"]
 CMD ["serve"]

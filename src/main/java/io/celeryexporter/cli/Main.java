@@ -1,5 +1,6 @@
 package io.celeryexporter.cli;
 
+import io.celeryexporter.exporter.FatalError;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
@@ -12,6 +13,7 @@ public final class Main {
 
     public static void main(String[] args) {
         Logging.configure();
+        FatalError.installDefaultHandler();
         System.exit(run(args));
     }
 

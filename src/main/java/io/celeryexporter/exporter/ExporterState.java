@@ -58,9 +58,24 @@ public final class ExporterState {
         return Optional.ofNullable(latest);
     }
 
-    /** Ready once a poll has succeeded, and for as long as the last poll did. */
+    /**
+     * Ready once a poll has succeeded, and for as long as the last poll did and is fresh: a poller that stopped, or
+     * polls that take too long, make the exporter unready even if no poll failed.
+     */
     public boolean isReady() {
-        return brokerUp && latest != null;
+        return brokerUp && fresh().isPresent();
+    }
+
+    /** Why {@link #isReady()} is false, in one line. */
+    public String notReadyReason() {
+        if (lastError != null) {
+            return lastError;
+        }
+        if (latest == null) {
+            return "no successful poll of the broker yet";
+        }
+        return "the last successful poll is older than " + staleAfter.toMillis() / 1000.0
+                + " s: polls are stuck or too slow";
     }
 
     public boolean brokerUp() {

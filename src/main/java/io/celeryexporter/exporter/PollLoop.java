@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,15 +17,19 @@ import org.slf4j.LoggerFactory;
  * poll. An unreachable broker is retried every interval, so the exporter recovers within one interval. Rejected
  * credentials or permissions will not fix themselves quickly, so those retries back off up to
  * {@link #MAX_BACKOFF}, and so do those of a server the exporter cannot work with (a Redis Cluster node).
+ *
+ * <p>Whatever a poll throws is caught: an exception or an ordinary {@link Error} is logged and counted, and polling
+ * goes on; a {@link VirtualMachineError} (out of memory) ends the process ({@link FatalError}).
  */
 public final class PollLoop implements AutoCloseable {
 
     static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
     private static final Logger LOG = LoggerFactory.getLogger(PollLoop.class);
 
-    private final Poller poller;
+    private final PollSource poller;
     private final ExporterState state;
     private final Duration interval;
+    private final Consumer<VirtualMachineError> onFatal;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "poller");
         t.setDaemon(true);
@@ -34,10 +39,16 @@ public final class PollLoop implements AutoCloseable {
     private int consecutiveFailures;
     private String lastLoggedError;
 
-    public PollLoop(Poller poller, ExporterState state, Duration interval) {
+    public PollLoop(PollSource poller, ExporterState state, Duration interval) {
+        this(poller, state, interval, FatalError::halt);
+    }
+
+    /** @param onFatal what to do when the JVM itself fails (out of memory): by default, end the process */
+    PollLoop(PollSource poller, ExporterState state, Duration interval, Consumer<VirtualMachineError> onFatal) {
         this.poller = poller;
         this.state = state;
         this.interval = interval;
+        this.onFatal = onFatal;
     }
 
     public void start() {
@@ -58,7 +69,13 @@ public final class PollLoop implements AutoCloseable {
             next = afterFailure(e.getMessage(), e.kind() == BrokerException.Kind.AUTHENTICATION
                     || e.kind() == BrokerException.Kind.PERMISSION || e.kind() == BrokerException.Kind.UNSUPPORTED,
                     start);
-        } catch (RuntimeException e) {
+        } catch (VirtualMachineError e) {
+            // The executor would swallow this and the poller would stop for good, while /metrics kept answering:
+            // a process that looks healthy and exports nothing. End it instead, so Kubernetes restarts it.
+            state.recordFailure("fatal " + e.getClass().getSimpleName(), (System.nanoTime() - start) / 1e9);
+            onFatal.accept(e);
+            return;
+        } catch (RuntimeException | Error e) {
             // A bug must not stop the poller: count it, log it once, keep polling.
             next = afterFailure("unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage(), false, start);
             if (consecutiveFailures == 1) {

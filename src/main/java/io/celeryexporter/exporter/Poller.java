@@ -24,7 +24,7 @@ import java.util.TreeMap;
  * unacked count in one atomic snapshot, update the wait trackers, then tally the unacked hash. Not thread-safe: one
  * poller thread owns it and the state it carries between polls.
  */
-public final class Poller {
+public final class Poller implements PollSource {
 
     private final RedisBroker broker;
     private final ExporterConfig config;
@@ -51,6 +51,7 @@ public final class Poller {
     }
 
     /** Reads the broker once. Throws {@link io.celeryexporter.broker.BrokerException} when the broker fails. */
+    @Override
     public PollResult poll() {
         long startNanos = System.nanoTime();
         refreshRoutingIfDue();

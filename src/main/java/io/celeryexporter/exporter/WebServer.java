@@ -60,8 +60,7 @@ public final class WebServer implements AutoCloseable {
             if (state.isReady()) {
                 respond(exchange, 200, "text/plain", "Ready.\n");
             } else {
-                String reason = state.lastError().orElse("no successful poll of the broker yet");
-                respond(exchange, 503, "text/plain", "Not ready: " + reason + "\n");
+                respond(exchange, 503, "text/plain", "Not ready: " + state.notReadyReason() + "\n");
             }
         });
         protect(server.createContext("/", exchange -> {

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -135,6 +136,11 @@ class ManifestTest {
         var url = exporter.getEnv().stream().filter(e -> e.getName().equals("CELERY_BROKER_URL")).findFirst()
                 .orElseThrow();
         assertNotNull(url.getValueFrom().getSecretKeyRef(), "the broker URL comes from a Secret");
+        var jvm = exporter.getEnv().stream().filter(e -> e.getName().equals("JAVA_TOOL_OPTIONS")).findFirst()
+                .orElseThrow();
+        assertTrue(jvm.getValue().contains("-XX:+ExitOnOutOfMemoryError"), "out of memory ends the pod's process");
+        assertTrue(Files.readString(Path.of("Dockerfile")).lines().anyMatch(l -> l.startsWith("ENTRYPOINT")
+                && l.contains("\"-XX:+ExitOnOutOfMemoryError\"")), "and the image's");
 
         assertTrue(pod.getSecurityContext().getRunAsNonRoot());
         assertTrue(exporter.getSecurityContext().getReadOnlyRootFilesystem());
