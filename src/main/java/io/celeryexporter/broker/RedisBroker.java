@@ -31,6 +31,11 @@ public final class RedisBroker implements AutoCloseable {
     static final int PAGE = 1000;
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisBroker.class);
+    /**
+     * Lists per transaction: about 250 commands, which Redis runs in well under a millisecond, so no other client
+     * waits longer than that behind a poll.
+     */
+    public static final int LISTS_PER_TRANSACTION = 64;
 
     private final UnifiedJedis client;
     /** Whether the server has LPOS; null until asked. */
@@ -41,32 +46,52 @@ public final class RedisBroker implements AutoCloseable {
         this.client = client;
     }
 
-    /** Reads every probe and hash length in one atomic transaction. */
-    public BrokerSnapshot snapshot(List<ListProbe> probes, List<byte[]> hashes) {
+    /**
+     * Reads the lists and hash lengths a poll needs. Lists are read in transactions of at most
+     * {@link #LISTS_PER_TRANSACTION}, each holding whole groups of {@code groupSize} consecutive probes (a queue's
+     * priority lists), so every queue is read atomically while no single transaction holds the server for long: other
+     * clients (workers' BRPOP, producers) get their turn between two transactions. The hash lengths are read in the
+     * first transaction.
+     */
+    public BrokerSnapshot snapshot(List<ListProbe> probes, List<byte[]> hashes, int groupSize) {
         refuseClusterMode();
         boolean lpos = hasLpos();
-        return call(() -> {
-            List<ProbeResponses> pending = new ArrayList<>(probes.size());
-            List<Response<Long>> hashLengths = new ArrayList<>(hashes.size());
-            try (AbstractTransaction tx = client.multi()) {
-                for (ListProbe probe : probes) {
-                    pending.add(ProbeResponses.queue(tx, probe, lpos));
+        int perTransaction = Math.max(groupSize, LISTS_PER_TRANSACTION / groupSize * groupSize);
+        List<ListReading> lists = new ArrayList<>(probes.size());
+        List<Long> lengths = new ArrayList<>(hashes.size());
+        int from = 0;
+        do {
+            int to = Math.min(probes.size(), from + perTransaction);
+            List<ListProbe> chunk = probes.subList(from, to);
+            List<byte[]> chunkHashes = from == 0 ? hashes : List.of();
+            call(() -> {
+                List<ProbeResponses> pending = new ArrayList<>(chunk.size());
+                List<Response<Long>> hashLengths = new ArrayList<>(chunkHashes.size());
+                try (AbstractTransaction tx = client.multi()) {
+                    for (ListProbe probe : chunk) {
+                        pending.add(ProbeResponses.queue(tx, probe, lpos));
+                    }
+                    for (byte[] hash : chunkHashes) {
+                        hashLengths.add(tx.hlen(hash));
+                    }
+                    tx.exec();
                 }
-                for (byte[] hash : hashes) {
-                    hashLengths.add(tx.hlen(hash));
+                for (ProbeResponses responses : pending) {
+                    lists.add(responses.reading());
                 }
-                tx.exec();
-            }
-            List<ListReading> lists = new ArrayList<>(pending.size());
-            for (ProbeResponses responses : pending) {
-                lists.add(responses.reading());
-            }
-            List<Long> lengths = new ArrayList<>(hashLengths.size());
-            for (Response<Long> r : hashLengths) {
-                lengths.add(r.get());
-            }
-            return new BrokerSnapshot(lists, lengths);
-        });
+                for (Response<Long> r : hashLengths) {
+                    lengths.add(r.get());
+                }
+                return null;
+            });
+            from = to;
+        } while (from < probes.size());
+        return new BrokerSnapshot(lists, lengths);
+    }
+
+    /** Each list on its own: atomic per list. */
+    public BrokerSnapshot snapshot(List<ListProbe> probes, List<byte[]> hashes) {
+        return snapshot(probes, hashes, 1);
     }
 
     /**

@@ -7,6 +7,8 @@ import io.celeryexporter.exporter.ExporterConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import picocli.CommandLine.Option;
 
 /** Which queues to read and how kombu names their keys; shared by serve and inspect. */
@@ -15,6 +17,25 @@ public final class QueueOptions {
     @Option(names = "--queue", paramLabel = "NAME",
             description = "Queue to export (repeatable). Default: every queue found in the _kombu.binding.* sets.")
     List<String> queues = new ArrayList<>();
+
+    @Option(names = "--queue.include", paramLabel = "REGEX", defaultValue = ".*",
+            description = {"Export only the discovered queues whose whole name matches. Default: ${DEFAULT-VALUE}.",
+                "An explicit --queue list is taken as it is."})
+    String include;
+
+    @Option(names = "--queue.exclude", paramLabel = "REGEX",
+            description = "Leave out the discovered queues whose whole name matches (after --queue.include).")
+    String exclude;
+
+    @Option(names = "--collector.wait-histogram", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = {"Serve celery_queue_wait_seconds, about 20 series per queue; --no-collector.wait-histogram",
+                "to leave it out. Default: on."})
+    boolean waitHistogram;
+
+    @Option(names = "--collector.by-priority", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = {"Serve celery_queue_length_by_priority for the steps a queue uses;",
+                "--no-collector.by-priority to leave it out. Default: on."})
+    boolean byPriority;
 
     @Option(names = "--key-prefix", paramLabel = "PREFIX", defaultValue = "",
             description = "kombu's global_keyprefix transport option, if the app sets one (e.g. 'myapp:').")
@@ -58,7 +79,19 @@ public final class QueueOptions {
 
     /** The exporter configuration; {@code pagesPerPoll} overrides the breakdown budget (inspect reads all at once). */
     ExporterConfig config(Duration pollInterval, int pagesPerPoll) {
-        return new ExporterConfig(naming(), steps(), queues, pollInterval, discoveryInterval, breakdown(pagesPerPoll));
+        return new ExporterConfig(naming(), steps(), queues, pollInterval, discoveryInterval, breakdown(pagesPerPoll),
+                new ExporterConfig.QueueFilter(regex("--queue.include", include),
+                        exclude == null ? null : regex("--queue.exclude", exclude)),
+                new ExporterConfig.Collectors(waitHistogram, byPriority));
+    }
+
+    private static Pattern regex(String flag, String text) {
+        try {
+            return Pattern.compile(text, Pattern.DOTALL); // queue names may hold any character
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException(flag + " '" + text + "' is not a regular expression: "
+                    + e.getDescription());
+        }
     }
 
     ExporterConfig config(Duration pollInterval) {

@@ -40,7 +40,7 @@ public final class Exporter implements AutoCloseable {
         ExporterState state = new ExporterState(clock, config.staleAfter());
         Poller poller = new Poller(broker, config, decoder, state.counters(), clock);
         PrometheusRegistry registry = new PrometheusRegistry();
-        registry.register(new QueueCollector(state, version));
+        registry.register(new QueueCollector(state, version, config.collectors()));
         JvmMetrics.builder().register(registry);
         WebServer server;
         try {

@@ -9,7 +9,6 @@ import io.celeryexporter.celery.UndecodableMessageException;
 import io.celeryexporter.tracking.ListObservation;
 import io.celeryexporter.tracking.ListTracker;
 import io.celeryexporter.tracking.PollTime;
-import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -32,12 +31,18 @@ final class ListWatcher {
     private final ListTracker tracker = new ListTracker();
     private final TaskBreakdown breakdown;
     private boolean seen;
+    private boolean everHeldTasks;
     private long lastLength;
     private long lastArrivals;
     /** How far from the newest end the last probe looked for {@link #lastNewest}. */
     private int window = SEARCH_LIMIT;
     private byte[] lastNewest;
-    private byte[] headBytes;
+    /**
+     * A 64-bit fingerprint of the oldest element, to tell whether the head changed without keeping its bytes: at
+     * thousands of lists, a copy of every head would cost more memory than everything else the exporter keeps.
+     */
+    private long headFingerprint;
+    private boolean hasHead;
     private TaskMessage head;
     /** The current head's clock skew is counted already: once per message, not once per poll. */
     private boolean skewCounted;
@@ -111,6 +116,7 @@ final class ListWatcher {
             breakdown.update(length, arrivals, length > 0 ? reading.newest() : null, restored, broker, budget);
         }
         seen = true;
+        everHeldTasks |= length > 0;
         lastLength = length;
         lastNewest = length > 0 ? reading.newest() : null;
         ListTracker.View view = tracker.update(observation, now);
@@ -143,14 +149,16 @@ final class ListWatcher {
     /** Decodes the oldest element unless it is the same as last poll's; returns whether it changed. */
     private boolean readHead(byte[] oldest, MessageDecoder decoder, UndecodableCounter undecodable) {
         if (oldest == null) {
-            headBytes = null;
+            hasHead = false;
             head = null;
             return false;
         }
-        if (Arrays.equals(oldest, headBytes)) {
+        long fingerprint = fingerprint(oldest);
+        if (hasHead && fingerprint == headFingerprint) {
             return false; // decoded already (or known undecodable)
         }
-        headBytes = oldest;
+        hasHead = true;
+        headFingerprint = fingerprint;
         try {
             head = decoder.decode(oldest);
         } catch (UndecodableMessageException e) {
@@ -158,6 +166,21 @@ final class ListWatcher {
             undecodable.record(queue, e.getMessage());
         }
         return true;
+    }
+
+    /** FNV-1a, 64 bits, over the whole element: message ids make two different messages collide only by chance. */
+    static long fingerprint(byte[] bytes) {
+        long h = 0xcbf29ce484222325L;
+        for (byte b : bytes) {
+            h ^= b & 0xff;
+            h *= 0x100000001b3L;
+        }
+        return h;
+    }
+
+    /** Whether this list has held a task at any poll since the exporter started. */
+    boolean everHeldTasks() {
+        return everHeldTasks;
     }
 
     ListTracker tracker() {

@@ -17,7 +17,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * One poll: refresh the routing table when due, read every queue's lists (length, arrivals, both ends) and the
@@ -50,15 +52,79 @@ public final class Poller implements PollSource {
         this.taskNames = new TaskNames(config.breakdown().maxNames());
     }
 
-    /** Reads the broker once. Throws {@link io.celeryexporter.broker.BrokerException} when the broker fails. */
+    /** One queue as read, before the unacked tally adds its reserved and scheduled counts. */
+    private record QueueReading(String name, TreeMap<Integer, Long> lengthByStep, Set<Integer> stepsInUse,
+                                QueueWait waiting, Map<String, Long> tasksByName) {}
+
+    /**
+     * Reads the broker once, a few queues at a time: each group is one transaction (every queue read atomically, no
+     * transaction long enough to stall other clients) and is tracked before the next is read, so what a poll holds in
+     * memory does not grow with the number of queues. Throws {@link io.celeryexporter.broker.BrokerException} when
+     * the broker fails.
+     */
     @Override
     public PollResult poll() {
         long startNanos = System.nanoTime();
         refreshRoutingIfDue();
-        List<String> queues = config.queues().isEmpty() ? routing.queues() : config.queues();
+        List<String> queues = config.queues().isEmpty()
+                ? routing.queues().stream().filter(config.filter()::accepts).toList() : config.queues();
         List<Integer> steps = config.steps().steps();
-
         watchers.keySet().retainAll(queues);
+        boolean lpos = broker.hasLpos();
+        byte[] unackedKey = config.naming().unackedKey();
+        int queuesPerRead = Math.max(1, RedisBroker.LISTS_PER_TRANSACTION / steps.size());
+        TaskBreakdown.Budget budget = new TaskBreakdown.Budget(config.breakdown().pagesPerPoll());
+        List<QueueReading> read = new ArrayList<>(queues.size());
+        long unackedLength = 0;
+        PollTime takenAt = null;
+        int from = 0;
+        do {
+            List<String> group = queues.subList(from, Math.min(queues.size(), from + queuesPerRead));
+            List<ListWatcher> order = watchersOf(group, steps);
+            List<ListProbe> probes = order.stream().map(w -> w.probe(lpos)).toList();
+            BrokerSnapshot snapshot = broker.snapshot(probes, from == 0 ? List.of(unackedKey) : List.of(),
+                    steps.size());
+            if (from == 0) {
+                unackedLength = snapshot.hashLengths().get(0);
+            }
+            List<ListReading> readings = withRefills(order, snapshot.lists());
+            takenAt = clock.now();
+            int i = 0;
+            for (String queue : group) {
+                TreeMap<Integer, Long> lengthByStep = new TreeMap<>();
+                Set<Integer> stepsInUse = new TreeSet<>(List.of(steps.get(0)));
+                List<ListTracker.View> views = new ArrayList<>(steps.size());
+                WaitHistogram.Snapshot waits = WaitHistogram.Snapshot.EMPTY;
+                for (int step : steps) {
+                    ListWatcher watcher = order.get(i);
+                    ListTracker.View view = watcher.observe(readings.get(i), broker, decoder, counters, takenAt,
+                            budget);
+                    i++;
+                    lengthByStep.put(step, view.length());
+                    if (watcher.everHeldTasks()) {
+                        stepsInUse.add(step);
+                    }
+                    views.add(view);
+                    waits = waits.plus(watcher.tracker().waits());
+                }
+                read.add(new QueueReading(queue, lengthByStep, stepsInUse, QueueWait.combine(views, waits),
+                        taskCounts(watchers.get(queue).values())));
+            }
+            from += group.size();
+        } while (from < queues.size());
+        Map<String, UnackedTally.Counts> held = unacked.read(broker, unackedKey, unackedLength, routing);
+        List<QueueStats> stats = new ArrayList<>(read.size());
+        for (QueueReading q : read) {
+            UnackedTally.Counts counts = held.getOrDefault(q.name(), new UnackedTally.Counts(0, 0));
+            stats.add(new QueueStats(q.name(), q.lengthByStep(), q.stepsInUse(), counts.reserved(),
+                    counts.scheduled(), q.waiting(), q.tasksByName()));
+        }
+        return new PollResult(stats, takenAt, (System.nanoTime() - startNanos) / 1e9,
+                lpos ? PollResult.ArrivalSearch.LPOS : PollResult.ArrivalSearch.LRANGE);
+    }
+
+    /** The watchers of these queues' lists, queue by queue and step by step. */
+    private List<ListWatcher> watchersOf(List<String> queues, List<Integer> steps) {
         List<ListWatcher> order = new ArrayList<>(queues.size() * steps.size());
         for (String queue : queues) {
             Map<Integer, ListWatcher> byStep = watchers.computeIfAbsent(queue, q -> new TreeMap<>());
@@ -66,35 +132,7 @@ public final class Poller implements PollSource {
                 order.add(byStep.computeIfAbsent(step, s -> newWatcher(config.naming().listKey(queue, s), queue)));
             }
         }
-        boolean lpos = broker.hasLpos();
-        List<ListProbe> probes = order.stream().map(w -> w.probe(lpos)).toList();
-        byte[] unackedKey = config.naming().unackedKey();
-        BrokerSnapshot snapshot = broker.snapshot(probes, List.of(unackedKey));
-        List<ListReading> readings = withRefills(order, snapshot.lists());
-        PollTime takenAt = clock.now();
-        Map<String, UnackedTally.Counts> held = unacked.read(broker, unackedKey, snapshot.hashLengths().get(0), routing);
-
-        List<QueueStats> stats = new ArrayList<>(queues.size());
-        TaskBreakdown.Budget budget = new TaskBreakdown.Budget(config.breakdown().pagesPerPoll());
-        int i = 0;
-        for (String queue : queues) {
-            TreeMap<Integer, Long> lengthByStep = new TreeMap<>();
-            List<ListTracker.View> views = new ArrayList<>(steps.size());
-            WaitHistogram.Snapshot waits = WaitHistogram.Snapshot.EMPTY;
-            for (int step : steps) {
-                ListWatcher watcher = order.get(i);
-                ListTracker.View view = watcher.observe(readings.get(i), broker, decoder, counters, takenAt, budget);
-                i++;
-                lengthByStep.put(step, view.length());
-                views.add(view);
-                waits = waits.plus(watcher.tracker().waits());
-            }
-            UnackedTally.Counts counts = held.getOrDefault(queue, new UnackedTally.Counts(0, 0));
-            stats.add(new QueueStats(queue, lengthByStep, counts.reserved(), counts.scheduled(),
-                    QueueWait.combine(views, waits), taskCounts(watchers.get(queue).values())));
-        }
-        return new PollResult(stats, takenAt, (System.nanoTime() - startNanos) / 1e9,
-                lpos ? PollResult.ArrivalSearch.LPOS : PollResult.ArrivalSearch.LRANGE);
+        return order;
     }
 
     /**

@@ -33,10 +33,12 @@ public final class QueueCollector implements MultiCollector {
 
     private final ExporterState state;
     private final String version;
+    private final ExporterConfig.Collectors collectors;
 
-    public QueueCollector(ExporterState state, String version) {
+    public QueueCollector(ExporterState state, String version, ExporterConfig.Collectors collectors) {
         this.state = state;
         this.version = version;
+        this.collectors = collectors;
     }
 
     @Override
@@ -48,7 +50,7 @@ public final class QueueCollector implements MultiCollector {
         return out.build();
     }
 
-    private static void addQueueFamilies(MetricSnapshots.Builder out, PollResult result) {
+    private void addQueueFamilies(MetricSnapshots.Builder out, PollResult result) {
         List<GaugeDataPointSnapshot> length = new ArrayList<>();
         List<GaugeDataPointSnapshot> byPriority = new ArrayList<>();
         List<GaugeDataPointSnapshot> reserved = new ArrayList<>();
@@ -56,16 +58,22 @@ public final class QueueCollector implements MultiCollector {
         for (QueueStats q : result.queues()) {
             Labels queue = Labels.of(QUEUE, q.name());
             length.add(point(queue, q.length()));
-            q.lengthByPriority().forEach((step, n) ->
-                    byPriority.add(point(Labels.of(PRIORITY, String.valueOf(step), QUEUE, q.name()), n)));
+            q.lengthByPriority().forEach((step, n) -> {
+                if (q.stepsInUse().contains(step)) {
+                    byPriority.add(point(Labels.of(PRIORITY, String.valueOf(step), QUEUE, q.name()), n));
+                }
+            });
             reserved.add(point(queue, q.reserved()));
             scheduled.add(point(queue, q.scheduled()));
         }
         out.metricSnapshot(gauge("celery_queue_length",
                 "Tasks waiting in the queue, all priority sub-lists together.", null, length));
-        out.metricSnapshot(gauge("celery_queue_length_by_priority",
-                "Tasks waiting in one priority sub-list; priority is the kombu priority step of the list.", null,
-                byPriority));
+        if (collectors.byPriority()) {
+            out.metricSnapshot(gauge("celery_queue_length_by_priority",
+                    "Tasks waiting in one priority sub-list; priority is the kombu priority step of the list. Only"
+                            + " the steps a queue has used since the exporter started, and its first.", null,
+                    byPriority));
+        }
         out.metricSnapshot(gauge("celery_queue_reserved_tasks",
                 "Tasks taken by workers (unacked) but not started, ETA tasks excluded.", null, reserved));
         out.metricSnapshot(gauge("celery_queue_scheduled_tasks",
@@ -73,7 +81,7 @@ public final class QueueCollector implements MultiCollector {
         addWaitFamilies(out, result);
     }
 
-    private static void addWaitFamilies(MetricSnapshots.Builder out, PollResult result) {
+    private void addWaitFamilies(MetricSnapshots.Builder out, PollResult result) {
         List<GaugeDataPointSnapshot> oldest = new ArrayList<>();
         List<GaugeDataPointSnapshot> average = new ArrayList<>();
         List<GaugeDataPointSnapshot> lowerBound = new ArrayList<>();
@@ -117,7 +125,9 @@ public final class QueueCollector implements MultiCollector {
         HistogramSnapshot.Builder histogram = HistogramSnapshot.builder().name("celery_queue_wait_seconds")
                 .help("Time the tasks workers took had spent in the queue.").unit(Unit.SECONDS);
         waits.forEach(histogram::dataPoint);
-        out.metricSnapshot(histogram.build());
+        if (collectors.waitHistogram()) {
+            out.metricSnapshot(histogram.build());
+        }
     }
 
     /** The wait buckets' upper bounds and +Inf, as the classic histogram wants them. */

@@ -83,6 +83,8 @@ class CliTest {
         "inspect --priority-steps 0,12              | priority step 12 is outside 0..9",
         "inspect --broker.url sentinel://h1:26379   | needs --sentinel.master-name",
         "inspect --output yaml                      | Invalid value for option '--output'",
+        "inspect --queue.exclude (tenant            | --queue.exclude '(tenant' is not a regular expression",
+        "serve --web.read-timeout 0s                | --web.read-timeout must be positive",
     })
     void badInputGetsOneClearLineAndTheUsageExitCode(String args, String expected) {
         Result r = run(args.trim().split(" +"));

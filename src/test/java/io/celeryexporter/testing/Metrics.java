@@ -1,6 +1,7 @@
 package io.celeryexporter.testing;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 
@@ -27,6 +28,12 @@ public final class Metrics {
     public OptionalDouble value(String series) {
         Double v = samples.get(series);
         return v == null ? OptionalDouble.empty() : OptionalDouble.of(v);
+    }
+
+    /** Every series of one family (its samples, not its _bucket, _sum or _count children), sorted. */
+    public List<String> series(String family) {
+        return samples.keySet().stream().filter(s -> s.equals(family) || s.startsWith(family + "{")).sorted()
+                .toList();
     }
 
     public boolean hasFamily(String name) {
