@@ -3,11 +3,18 @@
 #   bench/run.sh                      the full run: depths 1k, 100k, 1M (about five minutes)
 #   bench/run.sh --depths 1000,10000  any harness options (--polls N, --interval-ms N, --rate N, --out DIR)
 #   bench/run.sh jmh                  the JMH microbenchmark of the message decoder
+#   bench/run.sh queues [10,100,...]  the queue-count axis (bench/QUEUES.md): this exporter, LLEN per queue and
+#                                     Debian's prometheus-redis-exporter (apt-get install prometheus-redis-exporter)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -q -B -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath \
   -Dmdep.includeScope=test
 cp="target/test-classes:target/classes:$(cat target/bench.classpath)"
+if [ "${1:-}" = "queues" ]; then
+  shift
+  ./mvnw -q -B -DskipTests package
+  exec java -cp "$cp" io.celeryexporter.bench.QueueCountBench "$@"
+fi
 if [ "${1:-}" = "jmh" ]; then
   shift
   exec java -cp "$cp" org.openjdk.jmh.Main DecoderBenchmark -f 1 -wi 3 -i 5 -r 2 -w 1 -rf text -rff bench/jmh-decoder.txt "$@"

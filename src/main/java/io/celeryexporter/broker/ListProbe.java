@@ -15,4 +15,9 @@ public record ListProbe(byte[] key, byte[] lastNewest, int searchLimit, boolean 
     public static ListProbe lengthOnly(byte[] key) {
         return new ListProbe(key, null, 0, false);
     }
+
+    /** Only whether the list holds anything is asked. */
+    public boolean lengthOnly() {
+        return lastNewest == null && !readEnds;
+    }
 }

@@ -68,8 +68,8 @@ public final class RedisBroker implements AutoCloseable {
                 List<ProbeResponses> pending = new ArrayList<>(chunk.size());
                 List<Response<Long>> hashLengths = new ArrayList<>(chunkHashes.size());
                 try (AbstractTransaction tx = client.multi()) {
-                    for (ListProbe probe : chunk) {
-                        pending.add(ProbeResponses.queue(tx, probe, lpos));
+                    for (int g = 0; g < chunk.size(); g += groupSize) {
+                        queueGroup(tx, chunk.subList(g, Math.min(chunk.size(), g + groupSize)), lpos, pending);
                     }
                     for (byte[] hash : chunkHashes) {
                         hashLengths.add(tx.hlen(hash));
@@ -87,6 +87,26 @@ public final class RedisBroker implements AutoCloseable {
             from = to;
         } while (from < probes.size());
         return new BrokerSnapshot(lists, lengths);
+    }
+
+    /**
+     * One group's commands. Its lists that were empty at the last poll share one {@code EXISTS}: Redis deletes an
+     * empty list, so a count of 0 proves them all still empty at the cost of one command, and any other count has
+     * them read again ({@link ListReading#UNKNOWN_LENGTH}) within the same poll.
+     */
+    private static void queueGroup(AbstractTransaction tx, List<ListProbe> group, boolean lpos,
+                                   List<ProbeResponses> pending) {
+        List<byte[]> idle = new ArrayList<>();
+        for (ListProbe probe : group) {
+            if (probe.lengthOnly()) {
+                idle.add(probe.key());
+            }
+        }
+        Response<Long> exists = idle.size() >= 2 ? tx.exists(idle.toArray(new byte[0][])) : null;
+        for (ListProbe probe : group) {
+            pending.add(exists != null && probe.lengthOnly() ? ProbeResponses.existence(probe, exists)
+                    : ProbeResponses.queue(tx, probe, lpos));
+        }
     }
 
     /** Each list on its own: atomic per list. */
@@ -317,7 +337,13 @@ public final class RedisBroker implements AutoCloseable {
 
     /** The responses queued for one probe inside the transaction. */
     private record ProbeResponses(ListProbe probe, Response<Long> length, Response<Long> position,
-                                  Response<List<byte[]>> head, Response<byte[]> newest, Response<byte[]> oldest) {
+                                  Response<List<byte[]>> head, Response<byte[]> newest, Response<byte[]> oldest,
+                                  Response<Long> groupExists) {
+
+        /** A list answered for by its group's shared {@code EXISTS}. */
+        static ProbeResponses existence(ListProbe probe, Response<Long> exists) {
+            return new ProbeResponses(probe, null, null, null, null, null, exists);
+        }
 
         /** With {@code LPOS}, or without it: the newest {@code searchLimit} elements, searched on the client. */
         static ProbeResponses queue(AbstractTransaction tx, ListProbe probe, boolean lpos) {
@@ -331,10 +357,13 @@ public final class RedisBroker implements AutoCloseable {
             }
             Response<byte[]> newest = probe.readEnds() ? tx.lindex(probe.key(), 0) : null;
             Response<byte[]> oldest = probe.readEnds() ? tx.lindex(probe.key(), -1) : null;
-            return new ProbeResponses(probe, length, position, head, newest, oldest);
+            return new ProbeResponses(probe, length, position, head, newest, oldest, null);
         }
 
         ListReading reading() {
+            if (groupExists != null) {
+                return new ListReading(groupExists.get() == 0 ? 0 : ListReading.UNKNOWN_LENGTH, null, null, null);
+            }
             Long at = position == null ? null : position.get();
             if (head != null) {
                 int i = indexOf(head.get(), probe.lastNewest());

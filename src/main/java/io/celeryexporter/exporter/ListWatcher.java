@@ -77,7 +77,7 @@ final class ListWatcher {
 
     /** Whether a reading of {@link #probe()} lacks the ends it needs, so {@link #refill()} must be read. */
     boolean needsRefill(ListReading reading) {
-        return reading.length() > 0 && wasEmpty();
+        return reading.length() != 0 && wasEmpty();
     }
 
     /** Seen before, and empty then. */

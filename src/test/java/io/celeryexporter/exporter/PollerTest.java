@@ -151,4 +151,37 @@ class PollerTest {
         }
         assertTrue(queues.keySet().containsAll(names));
     }
+
+    /**
+     * Sub-lists that were empty share one EXISTS per queue; a list that appears among them is still read, and counted,
+     * at the very next poll, whichever it is.
+     */
+    @Test
+    void aSubListThatAppearsIsCountedAtTheNextPoll() {
+        ExporterConfig config = new ExporterConfig(KeyNaming.withPrefix(""), PrioritySteps.ALL, List.of("q"),
+                Duration.ofSeconds(1), Duration.ofSeconds(30));
+        try (RedisClient redis = REDIS.client();
+             RedisBroker broker = Brokers.connect(REDIS.url(), Duration.ofSeconds(2))) {
+            CeleryRedis celery = new CeleryRedis(redis, "", PrioritySteps.ALL);
+            Poller poller = new Poller(broker, config, new MessageDecoder(List.of()), new PollCounters(),
+                    PollClock.system());
+            celery.publish("q", 0, 1);
+            poller.poll(); // first look: steps 1-9 empty from now on
+            poller.poll();
+            for (int step : new int[] {7, 3, 9}) {
+                celery.publish("q", step, step);
+                QueueStats q = poller.poll().queues().get(0);
+                assertEquals(step, q.lengthByPriority().get(step), "step " + step + " at the first poll after");
+                redis.del(KeyNaming.withPrefix("").listKey("q", step)); // and gone again
+                assertEquals(0, poller.poll().queues().get(0).lengthByPriority().get(step));
+            }
+            celery.publish("q", 4, 2);
+            celery.publish("q", 8, 5);
+            QueueStats both = poller.poll().queues().get(0);
+            assertEquals(2, both.lengthByPriority().get(4));
+            assertEquals(5, both.lengthByPriority().get(8));
+            assertEquals(1 + 2 + 5, both.length());
+            assertEquals(3 + 7 + 9 + 2 + 5, both.waiting().enqueued(), "every arrival counted");
+        }
+    }
 }

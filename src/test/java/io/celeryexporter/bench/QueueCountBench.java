@@ -1,0 +1,294 @@
+package io.celeryexporter.bench;
+
+import io.celeryexporter.broker.RedisBroker;
+import io.celeryexporter.celery.KeyNaming;
+import io.celeryexporter.celery.MessageDecoder;
+import io.celeryexporter.celery.PrioritySteps;
+import io.celeryexporter.exporter.ExporterConfig;
+import io.celeryexporter.exporter.PollCounters;
+import io.celeryexporter.exporter.Poller;
+import io.celeryexporter.testing.Brokers;
+import io.celeryexporter.testing.CeleryRedis;
+import io.celeryexporter.testing.RedisServer;
+import io.celeryexporter.tracking.PollClock;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * The queue-count axis: 10 to 10,000 queues of 20 tasks each on priority steps 0/3/6/9, read by this exporter, by one
+ * {@code LLEN} per queue in sequence (celery-exporter's way), and by Debian's prometheus-redis-exporter with
+ * {@code -check-keys}. For each: Redis time per read, the worst {@code PING} another client sees meanwhile, the scrape,
+ * and memory. Writes {@code bench/QUEUES.md}.
+ *
+ * <p>Usage: {@code bench/run.sh queues [10,100,1000,10000]}
+ */
+public final class QueueCountBench {
+
+    private static final int POLLS = 10;
+    private static final int TASKS_PER_QUEUE = 20;
+    private static final int[] STEPS = {0, 3, 6, 9};
+
+    record Row(int queues, String reader, double redisMicrosPerRead, double perQueueMicros, double worstPingMillis,
+               double baselinePingMillis, String scrape, String memory) {}
+
+    public static void main(String[] args) throws Exception {
+        List<Integer> counts = args.length > 0 ? Arrays.stream(args[0].split(",")).map(Integer::parseInt).toList()
+                : List.of(10, 100, 1000, 10000);
+        List<Row> rows = new ArrayList<>();
+        String machine;
+        try (RedisServer redis = RedisServer.start("--maxmemory", "0"); RedisClient admin = redis.client()) {
+            machine = Machine.describe(admin);
+            for (int n : counts) {
+                admin.flushAll();
+                fill(admin, n);
+                System.err.printf("%d queues filled%n", n);
+                double baseline = worstPing(redis, () -> sleep(Duration.ofSeconds(3)));
+                rows.add(exporter(redis, admin, n, baseline));
+                rows.add(llenLoop(redis, admin, n, baseline));
+                rows.add(redisExporter(redis, admin, n, baseline));
+                rows.subList(rows.size() - 3, rows.size()).forEach(r -> System.err.println(r));
+            }
+        }
+        Files.writeString(Path.of("bench", "QUEUES.md"), report(machine, rows));
+    }
+
+    /** n queues with their bindings, 5 tasks on each of steps 0, 3, 6 and 9. */
+    static void fill(RedisClient redis, int n) {
+        CeleryRedis celery = new CeleryRedis(redis);
+        KeyNaming naming = KeyNaming.withPrefix("");
+        for (int from = 0; from < n; from += 500) {
+            try (AbstractPipeline p = redis.pipelined()) {
+                for (int q = from; q < Math.min(n, from + 500); q++) {
+                    String queue = "tenant-" + q;
+                    p.sadd(("_kombu.binding." + queue).getBytes(), (queue + "\u0006\u0016\u0006\u0016" + queue)
+                            .getBytes());
+                    for (int t = 0; t < TASKS_PER_QUEUE; t++) {
+                        int step = STEPS[t % STEPS.length];
+                        p.lpush(naming.listKey(queue, step), celery.message(queue, "tasks.evaluate", step, null));
+                    }
+                }
+                p.sync();
+            }
+        }
+    }
+
+    private static Row exporter(RedisServer redis, RedisClient admin, int n, double baseline) throws Exception {
+        ExporterConfig config = new ExporterConfig(KeyNaming.withPrefix(""), PrioritySteps.ALL, List.of(),
+                Duration.ofSeconds(1), Duration.ofSeconds(30));
+        try (RedisBroker broker = Brokers.connect(redis.url(), Duration.ofSeconds(10))) {
+            Poller poller = new Poller(broker, config, new MessageDecoder(List.of()), new PollCounters(),
+                    PollClock.system());
+            for (int i = 0; i < 3; i++) {
+                poller.poll(); // discovery, first looks, refills
+            }
+            RedisCost cost = new RedisCost(admin);
+            AtomicLong usec = new AtomicLong();
+            double worst = worstPing(redis, () -> {
+                RedisCost.Reading before = cost.read();
+                for (int i = 0; i < POLLS; i++) {
+                    poller.poll();
+                }
+                usec.set(total(cost.read()) - total(before));
+            });
+            double perRead = (double) usec.get() / POLLS;
+            String[] scrapeAndMemory = exporterProcess(redis, n);
+            return new Row(n, "this exporter", perRead, perRead / n, worst, baseline, scrapeAndMemory[0],
+                    scrapeAndMemory[1]);
+        }
+    }
+
+    /** The shaded jar as the container runs it (heap 75 % of 256 MiB): scrape time and size, RSS, still polling. */
+    private static String[] exporterProcess(RedisServer redis, int n) throws Exception {
+        int port = freePort();
+        Path jar = Path.of("target", "celery-queue-exporter.jar");
+        Process p = new ProcessBuilder("java", "-Xmx192m", "-XX:+ExitOnOutOfMemoryError", "-jar", jar.toString(),
+                "--broker.url", redis.url(), "--web.listen-address", "127.0.0.1:" + port,
+                "--poll-interval", n >= 10000 ? "2s" : "1s").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            HttpClient http = HttpClient.newHttpClient();
+            URI metrics = URI.create("http://127.0.0.1:" + port + "/metrics");
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            String body = "";
+            while (System.nanoTime() < deadline && !body.contains("celery_queue_length{queue_name=\"tenant-0\"}")) {
+                sleep(Duration.ofMillis(500));
+                try {
+                    body = http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString())
+                            .body();
+                } catch (IOException notYet) {
+                    body = "";
+                }
+            }
+            sleep(Duration.ofSeconds(10)); // several polls at this size
+            double[] millis = new double[20];
+            int bytes = 0;
+            for (int i = 0; i < millis.length; i++) {
+                long start = System.nanoTime();
+                bytes = http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofByteArray())
+                        .body().length;
+                millis[i] = (System.nanoTime() - start) / 1e6;
+            }
+            Arrays.sort(millis);
+            String ready = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/-/ready"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200 ? "ready" : "NOT READY";
+            long series = body.lines().filter(l -> !l.startsWith("#")).count();
+            return new String[] {String.format(Locale.ROOT, "p50 %.1f ms, %.1f MB, %d series", millis[10],
+                    bytes / 1e6, series), String.format(Locale.ROOT, "RSS %.0f MB (heap ≤ 192 MB), %s, alive: %s",
+                    rssMegabytes(p.pid()), ready, p.isAlive())};
+        } finally {
+            p.destroyForcibly();
+            p.waitFor();
+        }
+    }
+
+    private static Row llenLoop(RedisServer redis, RedisClient admin, int n, double baseline) throws Exception {
+        RedisCost cost = new RedisCost(admin);
+        AtomicLong usec = new AtomicLong();
+        AtomicLong wall = new AtomicLong();
+        try (RedisClient client = redis.client()) {
+            double worst = worstPing(redis, () -> {
+                RedisCost.Reading before = cost.read();
+                long start = System.nanoTime();
+                for (int i = 0; i < POLLS; i++) {
+                    for (int q = 0; q < n; q++) {
+                        client.llen("tenant-" + q);
+                    }
+                }
+                wall.set(System.nanoTime() - start);
+                usec.set(total(cost.read()) - total(before));
+            });
+            double perRead = (double) usec.get() / POLLS;
+            return new Row(n, "LLEN per queue, in sequence", perRead, perRead / n, worst, baseline,
+                    String.format(Locale.ROOT, "one read: %.1f ms; misses steps 3, 6, 9", wall.get() / 1e6 / POLLS),
+                    "n/a");
+        }
+    }
+
+    private static Row redisExporter(RedisServer redis, RedisClient admin, int n, double baseline)
+            throws Exception {
+        int port = freePort();
+        Process p = new ProcessBuilder("prometheus-redis-exporter", "-redis.addr", "redis://127.0.0.1:" + redis.port(),
+                "-web.listen-address", "127.0.0.1:" + port, "-check-keys", "tenant-*")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            HttpClient http = HttpClient.newHttpClient();
+            URI metrics = URI.create("http://127.0.0.1:" + port + "/metrics");
+            sleep(Duration.ofSeconds(2));
+            RedisCost cost = new RedisCost(admin);
+            double[] millis = new double[POLLS];
+            int[] bytes = new int[1];
+            AtomicLong usec = new AtomicLong();
+            double worst = worstPing(redis, () -> {
+                RedisCost.Reading before = cost.read();
+                for (int i = 0; i < POLLS; i++) {
+                    long start = System.nanoTime();
+                    try {
+                        bytes[0] = http.send(HttpRequest.newBuilder(metrics).build(),
+                                HttpResponse.BodyHandlers.ofByteArray()).body().length;
+                    } catch (IOException | InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    millis[i] = (System.nanoTime() - start) / 1e6;
+                }
+                usec.set(total(cost.read()) - total(before));
+            });
+            Arrays.sort(millis);
+            double perRead = (double) usec.get() / POLLS;
+            return new Row(n, "prometheus-redis-exporter -check-keys", perRead, perRead / n, worst, baseline,
+                    String.format(Locale.ROOT, "p50 %.1f ms, %.1f MB; base lists only", millis[POLLS / 2],
+                            bytes[0] / 1e6), String.format(Locale.ROOT, "RSS %.0f MB", rssMegabytes(p.pid())));
+        } finally {
+            p.destroyForcibly();
+            p.waitFor();
+        }
+    }
+
+    /** Runs the work while another client PINGs in a loop; returns the slowest PING, in milliseconds. */
+    static double worstPing(RedisServer redis, Runnable work) throws InterruptedException {
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicLong worst = new AtomicLong();
+        Thread pinger = new Thread(() -> {
+            try (RedisClient client = redis.client()) {
+                while (!done.get()) {
+                    long start = System.nanoTime();
+                    client.ping();
+                    worst.accumulateAndGet(System.nanoTime() - start, Math::max);
+                }
+            }
+        });
+        pinger.start();
+        try {
+            work.run();
+        } finally {
+            done.set(true);
+            pinger.join();
+        }
+        return worst.get() / 1e6;
+    }
+
+    private static long total(RedisCost.Reading r) {
+        return r.usec().entrySet().stream().filter(e -> !e.getKey().equals("info") && !e.getKey().equals("ping"))
+                .mapToLong(java.util.Map.Entry::getValue).sum();
+    }
+
+    private static double rssMegabytes(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+            }
+        }
+        return Double.NaN;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String report(String machine, List<Row> rows) {
+        StringBuilder out = new StringBuilder("""
+                # Thousands of queues
+
+                Written by `bench/run.sh queues`. Each queue holds 20 tasks, 5 on each of kombu's priority steps 0, 3,
+                6 and 9; the exporter reads all ten steps (its default). Redis time is the server's own (`INFO
+                commandstats`, less INFO and PING) per read of every queue; the worst PING is what another client
+                saw while the reads ran, against the same measure with no reader (baseline). This exporter's scrape,
+                series and memory are those of the shaded jar with a 192 MB heap (75 % of the Deployment's 256 MiB
+                limit), after 10 s of polling.
+
+                """);
+        out.append("Machine: ").append(machine).append("\n\n");
+        out.append("| queues | reader | Redis time per read | per queue | worst PING (baseline) | scrape | memory |\n");
+        out.append("|---|---|---|---|---|---|---|\n");
+        for (Row r : rows) {
+            out.append(String.format(Locale.ROOT, "| %,d | %s | %,.0f µs | %.1f µs | %.1f ms (%.1f ms) | %s | %s |%n",
+                    r.queues(), r.reader(), r.redisMicrosPerRead(), r.perQueueMicros(), r.worstPingMillis(),
+                    r.baselinePingMillis(), r.scrape(), r.memory()));
+        }
+        return out.toString();
+    }
+}
