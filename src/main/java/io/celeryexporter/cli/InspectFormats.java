@@ -2,8 +2,8 @@ package io.celeryexporter.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.celeryexporter.exporter.PollResult;
-import io.celeryexporter.exporter.QueueStats;
+import io.celeryexporter.poll.PollResult;
+import io.celeryexporter.poll.QueueStats;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;

@@ -1,6 +1,6 @@
 package io.celeryexporter.cli;
 
-import io.celeryexporter.exporter.FatalError;
+import io.celeryexporter.poll.FatalError;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;

@@ -3,7 +3,7 @@ package io.celeryexporter.cli;
 import io.celeryexporter.celery.KeyNaming;
 import io.celeryexporter.celery.MessageDecoder;
 import io.celeryexporter.celery.PrioritySteps;
-import io.celeryexporter.exporter.ExporterConfig;
+import io.celeryexporter.poll.ExporterConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,7 +2,16 @@ package io.celeryexporter.exporter;
 
 import io.celeryexporter.broker.RedisBroker;
 import io.celeryexporter.celery.MessageDecoder;
+import io.celeryexporter.metrics.QueueCollector;
+import io.celeryexporter.poll.ExporterConfig;
+import io.celeryexporter.poll.ExporterState;
+import io.celeryexporter.poll.PollLoop;
+import io.celeryexporter.poll.Poller;
 import io.celeryexporter.tracking.PollClock;
+import io.celeryexporter.web.LandingPage;
+import io.celeryexporter.web.ListenAddress;
+import io.celeryexporter.web.WebConfig;
+import io.celeryexporter.web.WebServer;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;

@@ -1,9 +1,0 @@
-package io.celeryexporter.exporter;
-
-/** What polls count besides the queues themselves, written by the poller and read by scrapes. */
-public record PollCounters(UndecodableCounter undecodable, ClockSkewCounter clockSkew) {
-
-    public PollCounters() {
-        this(new UndecodableCounter(), new ClockSkewCounter());
-    }
-}

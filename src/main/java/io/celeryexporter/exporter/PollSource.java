@@ -1,8 +1,0 @@
-package io.celeryexporter.exporter;
-
-/** One poll of the broker; {@link Poller} in production, anything that throws in tests. */
-@FunctionalInterface
-public interface PollSource {
-
-    PollResult poll();
-}

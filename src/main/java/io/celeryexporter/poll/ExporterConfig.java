@@ -1,0 +1,80 @@
+package io.celeryexporter.poll;
+
+import io.celeryexporter.celery.KeyNaming;
+import io.celeryexporter.celery.PrioritySteps;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * What to read and how often.
+ *
+ * @param naming             key prefix and priority separator
+ * @param steps              the priority steps whose lists are read
+ * @param queues             queues to export; empty means discover them from the binding sets
+ * @param pollInterval       time between two polls
+ * @param discoveryInterval  time between two reads of the binding sets
+ * @param breakdown          per-task-name counts, or {@link TaskBreakdownConfig#OFF}
+ * @param filter             which discovered queues to export ({@code --queue.include}, {@code --queue.exclude})
+ * @param collectors         which optional metric families to serve ({@code --[no-]collector.NAME})
+ */
+public record ExporterConfig(KeyNaming naming, PrioritySteps steps, List<String> queues, Duration pollInterval,
+                             Duration discoveryInterval, TaskBreakdownConfig breakdown, QueueFilter filter,
+                             Collectors collectors) {
+
+    /**
+     * Regexes over discovered queue names, matched against the whole name; an explicit {@code --queue} list is
+     * taken as it is.
+     */
+    public record QueueFilter(Pattern include, Pattern exclude) {
+        /** Every queue, whatever characters its name holds. */
+        public static final QueueFilter ALL = new QueueFilter(null, null);
+
+        /** @param include null for every queue; @param exclude null for none */
+        public boolean accepts(String queue) {
+            return (include == null || include.matcher(queue).matches())
+                    && (exclude == null || !exclude.matcher(queue).matches());
+        }
+    }
+
+    /**
+     * The optional families, each switched as node_exporter's collectors are.
+     *
+     * @param waitHistogram {@code celery_queue_wait_seconds}: about 20 series per queue
+     * @param byPriority    {@code celery_queue_length_by_priority}, for the priority steps a queue has used
+     */
+    public record Collectors(boolean waitHistogram, boolean byPriority) {
+        public static final Collectors DEFAULT = new Collectors(true, true);
+    }
+
+    public ExporterConfig(KeyNaming naming, PrioritySteps steps, List<String> queues, Duration pollInterval,
+                          Duration discoveryInterval, TaskBreakdownConfig breakdown) {
+        this(naming, steps, queues, pollInterval, discoveryInterval, breakdown, QueueFilter.ALL, Collectors.DEFAULT);
+    }
+
+    /**
+     * @param enabled       keep exact counts of queued tasks per task name
+     * @param maxNames      task names per exporter before the rest count as "other"
+     * @param pagesPerPoll  budget of paged reads (1000 elements each) per poll for building the counts
+     */
+    public record TaskBreakdownConfig(boolean enabled, int maxNames, int pagesPerPoll) {
+        public static final TaskBreakdownConfig OFF = new TaskBreakdownConfig(false, 0, 0);
+    }
+
+    public ExporterConfig(KeyNaming naming, PrioritySteps steps, List<String> queues, Duration pollInterval,
+                          Duration discoveryInterval) {
+        this(naming, steps, queues, pollInterval, discoveryInterval, TaskBreakdownConfig.OFF);
+    }
+
+    public ExporterConfig {
+        queues = List.copyOf(queues);
+        if (pollInterval.isNegative() || pollInterval.isZero()) {
+            throw new IllegalArgumentException("the poll interval must be positive");
+        }
+    }
+
+    /** Queue figures older than this are withheld rather than served as if fresh. */
+    public Duration staleAfter() {
+        return pollInterval.multipliedBy(3);
+    }
+}

@@ -1,0 +1,194 @@
+package io.celeryexporter.poll;
+
+import io.celeryexporter.broker.ListProbe;
+import io.celeryexporter.broker.ListReading;
+import io.celeryexporter.broker.RedisBroker;
+import io.celeryexporter.celery.MessageDecoder;
+import io.celeryexporter.celery.TaskMessage;
+import io.celeryexporter.celery.UndecodableMessageException;
+import io.celeryexporter.tracking.ListObservation;
+import io.celeryexporter.tracking.ListTracker;
+import io.celeryexporter.tracking.PollTime;
+import java.util.Optional;
+
+/**
+ * Follows one Redis list between polls: builds its probe for the next snapshot and turns the snapshot's reading into a
+ * {@link ListObservation} for its {@link ListTracker}.
+ *
+ * <p>Arrivals are found by where the previous poll's newest element now stands ({@code LPOS … MAXLEN}, inside the
+ * snapshot). If it is not within the search limit and the list is longer than that, one {@code LPOS} without a limit
+ * runs after the snapshot; it stops at the element, so it costs the number of arrivals, and when the element is gone
+ * the list holds only arrivals anyway. It reads the snapshot's newest element's position in the same call, since
+ * pushes made after the snapshot would otherwise count as arrivals of this poll, and the breakdown would read older
+ * elements as new ones.
+ */
+final class ListWatcher {
+
+    static final int SEARCH_LIMIT = 1000;
+
+    private final byte[] key;
+    private final String queue;
+    private final ListTracker tracker = new ListTracker();
+    private final TaskBreakdown breakdown;
+    private boolean seen;
+    private boolean everHeldTasks;
+    private long lastLength;
+    private long lastArrivals;
+    /** How far from the newest end the last probe looked for {@link #lastNewest}. */
+    private int window = SEARCH_LIMIT;
+    private byte[] lastNewest;
+    /**
+     * A 64-bit fingerprint of the oldest element, to tell whether the head changed without keeping its bytes: at
+     * thousands of lists, a copy of every head would cost more memory than everything else the exporter keeps.
+     */
+    private long headFingerprint;
+    private boolean hasHead;
+    private TaskMessage head;
+    /** The current head's clock skew is counted already: once per message, not once per poll. */
+    private boolean skewCounted;
+
+    /** @param breakdown per-task-name counts to keep in step with the list, or null when not wanted */
+    ListWatcher(byte[] key, String queue, TaskBreakdown breakdown) {
+        this.key = key;
+        this.queue = queue;
+        this.breakdown = breakdown;
+    }
+
+    /**
+     * What the snapshot reads of this list. A list that was empty at the last poll needs only its length: if it has
+     * filled since, {@link #refill()} reads it again, whole, and every element in it is an arrival.
+     */
+    ListProbe probe() {
+        return probe(true);
+    }
+
+    /**
+     * @param lpos the broker has {@code LPOS}; without it the snapshot reads the newest elements instead, as many as
+     *             twice the last poll's arrivals (at least 16, at most {@link #SEARCH_LIMIT}), to keep its cost in
+     *             step with the traffic
+     */
+    ListProbe probe(boolean lpos) {
+        if (wasEmpty()) {
+            return ListProbe.lengthOnly(key);
+        }
+        window = lpos ? SEARCH_LIMIT : (int) Math.min(SEARCH_LIMIT, Math.max(16, 2 * lastArrivals));
+        return new ListProbe(key, lastNewest, window, true);
+    }
+
+    /** Whether a reading of {@link #probe()} lacks the ends it needs, so {@link #refill()} must be read. */
+    boolean needsRefill(ListReading reading) {
+        return reading.length() != 0 && wasEmpty();
+    }
+
+    /** Seen before, and empty then. */
+    private boolean wasEmpty() {
+        return seen && lastNewest == null;
+    }
+
+    /** The probe for a list that was empty and has filled since: length and both ends, read together. */
+    ListProbe refill() {
+        return new ListProbe(key, null, SEARCH_LIMIT, true);
+    }
+
+    ListTracker.View observe(ListReading reading, RedisBroker broker, MessageDecoder decoder,
+                             PollCounters counters, PollTime now, TaskBreakdown.Budget budget) {
+        long length = reading.length();
+        boolean newHead = readHead(reading.oldest(), decoder, counters.undecodable());
+        double headTime = Double.NaN;
+        boolean notDue = false;
+        boolean headTimeIsArrival = false;
+        if (head != null && length > 0) {
+            if (head.hasEta()) {
+                notDue = head.eta() > now.wallSeconds();
+                headTime = head.eta(); // ETA tasks wait from their ETA, not from publish
+            } else if (head.hasPublishedAt()) {
+                headTime = head.publishedAt();
+                headTimeIsArrival = !head.redelivered();
+            }
+        }
+        long arrivals = seen ? arrivals(reading, broker) : -1;
+        lastArrivals = Math.max(arrivals, 0);
+        ListObservation observation = new ListObservation(length, arrivals, headTime, notDue, headTimeIsArrival);
+        if (breakdown != null) {
+            // kombu restores push back at the consuming end, as redelivered messages: arrivals cannot place them
+            boolean restored = seen && (lastLength + arrivals - length < 0
+                    || (newHead && head != null && head.redelivered()));
+            breakdown.update(length, arrivals, length > 0 ? reading.newest() : null, restored, broker, budget);
+        }
+        seen = true;
+        everHeldTasks |= length > 0;
+        lastLength = length;
+        lastNewest = length > 0 ? reading.newest() : null;
+        ListTracker.View view = tracker.update(observation, now);
+        if (newHead) {
+            skewCounted = false;
+        }
+        if (view.headTimeClamped() && !skewCounted) {
+            counters.clockSkew().record(queue, headTime, now.wallSeconds());
+            skewCounted = true;
+        }
+        return view;
+    }
+
+    private long arrivals(ListReading reading, RedisBroker broker) {
+        long length = reading.length();
+        if (lastNewest == null) {
+            return length; // empty at the last poll: everything is new
+        }
+        if (reading.positionOfLastNewest() != null) {
+            return reading.positionOfLastNewest();
+        }
+        if (length <= window) {
+            return length; // the previous newest is gone, so every earlier element is gone too
+        }
+        // outside the snapshot: producers may have pushed since, so count only up to the snapshot's newest element
+        Long position = broker.positionSince(key, lastNewest, reading.newest());
+        return position == null ? length : Math.min(position, length);
+    }
+
+    /** Decodes the oldest element unless it is the same as last poll's; returns whether it changed. */
+    private boolean readHead(byte[] oldest, MessageDecoder decoder, UndecodableCounter undecodable) {
+        if (oldest == null) {
+            hasHead = false;
+            head = null;
+            return false;
+        }
+        long fingerprint = fingerprint(oldest);
+        if (hasHead && fingerprint == headFingerprint) {
+            return false; // decoded already (or known undecodable)
+        }
+        hasHead = true;
+        headFingerprint = fingerprint;
+        try {
+            head = decoder.decode(oldest);
+        } catch (UndecodableMessageException e) {
+            head = null;
+            undecodable.record(queue, e.getMessage());
+        }
+        return true;
+    }
+
+    /** FNV-1a, 64 bits, over the whole element: message ids make two different messages collide only by chance. */
+    static long fingerprint(byte[] bytes) {
+        long h = 0xcbf29ce484222325L;
+        for (byte b : bytes) {
+            h ^= b & 0xff;
+            h *= 0x100000001b3L;
+        }
+        return h;
+    }
+
+    /** Whether this list has held a task at any poll since the exporter started. */
+    boolean everHeldTasks() {
+        return everHeldTasks;
+    }
+
+    ListTracker tracker() {
+        return tracker;
+    }
+
+    /** The per-task-name counts, when kept and complete. */
+    Optional<TaskBreakdown> breakdown() {
+        return breakdown != null && breakdown.ready() ? Optional.of(breakdown) : Optional.empty();
+    }
+}

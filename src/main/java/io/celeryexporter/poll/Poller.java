@@ -1,0 +1,195 @@
+package io.celeryexporter.poll;
+
+import io.celeryexporter.broker.BrokerSnapshot;
+import io.celeryexporter.broker.ListProbe;
+import io.celeryexporter.broker.ListReading;
+import io.celeryexporter.broker.RedisBroker;
+import io.celeryexporter.celery.MessageDecoder;
+import io.celeryexporter.tracking.ListTracker;
+import io.celeryexporter.tracking.PollClock;
+import io.celeryexporter.tracking.PollTime;
+import io.celeryexporter.tracking.QueueWait;
+import io.celeryexporter.tracking.TaskNameRuns;
+import io.celeryexporter.tracking.TaskNames;
+import io.celeryexporter.tracking.WaitHistogram;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * One poll: refresh the routing table when due, read every queue's lists (length, arrivals, both ends) and the
+ * unacked count in one atomic snapshot, update the wait trackers, then tally the unacked hash. Not thread-safe: one
+ * poller thread owns it and the state it carries between polls.
+ */
+public final class Poller implements PollSource {
+
+    private final RedisBroker broker;
+    private final ExporterConfig config;
+    private final PollClock clock;
+    private final UnackedTally unacked;
+    private final MessageDecoder decoder;
+    private final PollCounters counters;
+    /** Per queue, per priority step: the state carried from poll to poll. */
+    private final Map<String, Map<Integer, ListWatcher>> watchers = new HashMap<>();
+    private final TaskNames taskNames;
+
+    private RoutingTable routing = RoutingTable.EMPTY;
+    private double nextDiscovery = Double.NEGATIVE_INFINITY;
+
+    public Poller(RedisBroker broker, ExporterConfig config, MessageDecoder decoder, PollCounters counters,
+                  PollClock clock) {
+        this.broker = broker;
+        this.config = config;
+        this.clock = clock;
+        this.unacked = new UnackedTally(decoder, counters.undecodable());
+        this.decoder = decoder;
+        this.counters = counters;
+        this.taskNames = new TaskNames(config.breakdown().maxNames());
+    }
+
+    /** One queue as read, before the unacked tally adds its reserved and scheduled counts. */
+    private record QueueReading(String name, TreeMap<Integer, Long> lengthByStep, Set<Integer> stepsInUse,
+                                QueueWait waiting, Map<String, Long> tasksByName) {}
+
+    /**
+     * Reads the broker once, a few queues at a time: each group is one transaction (every queue read atomically, no
+     * transaction long enough to stall other clients) and is tracked before the next is read, so what a poll holds in
+     * memory does not grow with the number of queues. Throws {@link io.celeryexporter.broker.BrokerException} when
+     * the broker fails.
+     */
+    @Override
+    public PollResult poll() {
+        long startNanos = System.nanoTime();
+        refreshRoutingIfDue();
+        List<String> queues = config.queues().isEmpty()
+                ? routing.queues().stream().filter(config.filter()::accepts).toList() : config.queues();
+        List<Integer> steps = config.steps().steps();
+        watchers.keySet().retainAll(queues);
+        boolean lpos = broker.hasLpos();
+        byte[] unackedKey = config.naming().unackedKey();
+        int queuesPerRead = Math.max(1, RedisBroker.LISTS_PER_TRANSACTION / steps.size());
+        TaskBreakdown.Budget budget = new TaskBreakdown.Budget(config.breakdown().pagesPerPoll());
+        List<QueueReading> read = new ArrayList<>(queues.size());
+        long unackedLength = 0;
+        PollTime takenAt = null;
+        int from = 0;
+        do {
+            List<String> group = queues.subList(from, Math.min(queues.size(), from + queuesPerRead));
+            List<ListWatcher> order = watchersOf(group, steps);
+            List<ListProbe> probes = order.stream().map(w -> w.probe(lpos)).toList();
+            BrokerSnapshot snapshot = broker.snapshot(probes, from == 0 ? List.of(unackedKey) : List.of(),
+                    steps.size());
+            if (from == 0) {
+                unackedLength = snapshot.hashLengths().get(0);
+            }
+            List<ListReading> readings = withRefills(order, snapshot.lists());
+            takenAt = clock.now();
+            int i = 0;
+            for (String queue : group) {
+                TreeMap<Integer, Long> lengthByStep = new TreeMap<>();
+                Set<Integer> stepsInUse = new TreeSet<>(List.of(steps.get(0)));
+                List<ListTracker.View> views = new ArrayList<>(steps.size());
+                WaitHistogram.Snapshot waits = WaitHistogram.Snapshot.EMPTY;
+                for (int step : steps) {
+                    ListWatcher watcher = order.get(i);
+                    ListTracker.View view = watcher.observe(readings.get(i), broker, decoder, counters, takenAt,
+                            budget);
+                    i++;
+                    lengthByStep.put(step, view.length());
+                    if (watcher.everHeldTasks()) {
+                        stepsInUse.add(step);
+                    }
+                    views.add(view);
+                    waits = waits.plus(watcher.tracker().waits());
+                }
+                read.add(new QueueReading(queue, lengthByStep, stepsInUse, QueueWait.combine(views, waits),
+                        taskCounts(watchers.get(queue).values())));
+            }
+            from += group.size();
+        } while (from < queues.size());
+        Map<String, UnackedTally.Counts> held = unacked.read(broker, unackedKey, unackedLength, routing);
+        List<QueueStats> stats = new ArrayList<>(read.size());
+        for (QueueReading q : read) {
+            UnackedTally.Counts counts = held.getOrDefault(q.name(), new UnackedTally.Counts(0, 0));
+            stats.add(new QueueStats(q.name(), q.lengthByStep(), q.stepsInUse(), counts.reserved(),
+                    counts.scheduled(), q.waiting(), q.tasksByName()));
+        }
+        return new PollResult(stats, takenAt, (System.nanoTime() - startNanos) / 1e9,
+                lpos ? PollResult.ArrivalSearch.LPOS : PollResult.ArrivalSearch.LRANGE);
+    }
+
+    /** The watchers of these queues' lists, queue by queue and step by step. */
+    private List<ListWatcher> watchersOf(List<String> queues, List<Integer> steps) {
+        List<ListWatcher> order = new ArrayList<>(queues.size() * steps.size());
+        for (String queue : queues) {
+            Map<Integer, ListWatcher> byStep = watchers.computeIfAbsent(queue, q -> new TreeMap<>());
+            for (int step : steps) {
+                order.add(byStep.computeIfAbsent(step, s -> newWatcher(config.naming().listKey(queue, s), queue)));
+            }
+        }
+        return order;
+    }
+
+    /**
+     * Lists that were empty at the last poll are probed for their length only, which keeps an idle sub-list at one
+     * LLEN. Those that filled since are read again, length and ends together, in a second transaction.
+     */
+    private List<ListReading> withRefills(List<ListWatcher> order, List<ListReading> readings) {
+        List<Integer> refill = new ArrayList<>();
+        for (int i = 0; i < order.size(); i++) {
+            if (order.get(i).needsRefill(readings.get(i))) {
+                refill.add(i);
+            }
+        }
+        if (refill.isEmpty()) {
+            return readings;
+        }
+        List<ListReading> merged = new ArrayList<>(readings);
+        List<ListReading> again = broker.snapshot(refill.stream().map(i -> order.get(i).refill()).toList(), List.of())
+                .lists();
+        for (int j = 0; j < refill.size(); j++) {
+            merged.set(refill.get(j), again.get(j));
+        }
+        return merged;
+    }
+
+    /** Without LPOS the breakdown cannot anchor its reads, so it is off (the broker logs that once). */
+    private ListWatcher newWatcher(byte[] key, String queue) {
+        TaskBreakdown breakdown = config.breakdown().enabled() && broker.hasLpos()
+                ? new TaskBreakdown(key, taskNames, decoder) : null;
+        return new ListWatcher(key, queue, breakdown);
+    }
+
+    /** Tasks per name over a queue's lists; empty unless every list's counts are complete. */
+    private Map<String, Long> taskCounts(Iterable<ListWatcher> lists) {
+        if (!config.breakdown().enabled()) {
+            return Map.of();
+        }
+        Map<String, Long> counts = new TreeMap<>();
+        for (ListWatcher watcher : lists) {
+            Optional<TaskBreakdown> breakdown = watcher.breakdown();
+            if (breakdown.isEmpty()) {
+                return Map.of();
+            }
+            TaskNameRuns runs = breakdown.get().runs();
+            for (int id = 0; id < runs.nameIdBound() && id < taskNames.size(); id++) {
+                counts.merge(taskNames.nameOf(id), runs.count(id), Long::sum);
+            }
+        }
+        counts.values().removeIf(n -> n == 0);
+        return counts;
+    }
+
+    private void refreshRoutingIfDue() {
+        double now = clock.now().monotonicSeconds();
+        if (now >= nextDiscovery) {
+            routing = QueueDiscovery.read(broker, config.naming());
+            nextDiscovery = now + config.discoveryInterval().toMillis() / 1000.0;
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package io.celeryexporter.poll;
+
+import io.celeryexporter.tracking.QueueWait;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * One queue as one poll saw it.
+ *
+ * @param name             the queue name
+ * @param lengthByPriority messages waiting in each priority sub-list, by step
+ * @param stepsInUse       the steps whose sub-list has held a task since the exporter started, and the first step:
+ *                         the ones worth a series of their own
+ * @param reserved         taken by workers (unacked) but not started; ETA tasks excluded
+ * @param scheduled        ETA/countdown tasks held by workers
+ * @param waiting          oldest age, average wait, arrivals, departures and time-in-queue histogram
+ * @param tasksByName      queued tasks per task name ({@code --task-breakdown}); empty when off or still building
+ */
+public record QueueStats(String name, SortedMap<Integer, Long> lengthByPriority, Set<Integer> stepsInUse,
+                         long reserved, long scheduled, QueueWait waiting, Map<String, Long> tasksByName) {
+
+    public QueueStats {
+        lengthByPriority = Collections.unmodifiableSortedMap(new TreeMap<>(lengthByPriority));
+        stepsInUse = Set.copyOf(stepsInUse);
+        tasksByName = Collections.unmodifiableMap(new TreeMap<>(tasksByName));
+    }
+
+    /** The priority steps that hold tasks, with their lengths. */
+    public SortedMap<Integer, Long> nonEmptyPriorities() {
+        SortedMap<Integer, Long> out = new TreeMap<>();
+        lengthByPriority.forEach((step, n) -> {
+            if (n > 0) {
+                out.put(step, n);
+            }
+        });
+        return out;
+    }
+
+    /** All priorities together. */
+    public long length() {
+        long sum = 0;
+        for (long n : lengthByPriority.values()) {
+            sum += n;
+        }
+        return sum;
+    }
+}

@@ -1,0 +1,76 @@
+package io.celeryexporter.web;
+
+import io.celeryexporter.poll.ExporterState;
+import io.celeryexporter.poll.PollResult;
+import io.celeryexporter.poll.QueueStats;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** The small HTML page at {@code /}: what this is, the broker (password masked), each queue's figures, and links. */
+public final class LandingPage {
+
+    private final ExporterState state;
+    private final String version;
+    private final String redactedBroker;
+
+    public LandingPage(ExporterState state, String version, String redactedBroker) {
+        this.state = state;
+        this.version = version;
+        this.redactedBroker = redactedBroker;
+    }
+
+    public String render() {
+        StringBuilder html = new StringBuilder(2048);
+        html.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Celery queue exporter</title>")
+                .append("<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}")
+                .append("td,th{border:1px solid #ccc;padding:4px 10px;text-align:right}")
+                .append("td:first-child,th:first-child{text-align:left}</style></head><body>")
+                .append("<h1>Celery queue exporter</h1>")
+                .append("<p>Version ").append(escape(version)).append(" &middot; broker <code>")
+                .append(escape(redactedBroker)).append("</code> &middot; broker ")
+                .append(state.brokerUp() ? "up" : "<b>down</b>");
+        state.lastError().ifPresent(e -> html.append(" (").append(escape(e)).append(')'));
+        html.append("</p>");
+        Optional<PollResult> fresh = state.fresh();
+        if (fresh.isEmpty()) {
+            html.append("<p>No fresh poll of the broker: queue figures are withheld.</p>");
+        } else {
+            html.append("<table><tr><th>Queue</th><th>Length</th><th>By priority</th><th>Reserved</th>")
+                    .append("<th>Scheduled</th><th>Oldest age (s)</th><th>Average wait (s)</th></tr>");
+            for (QueueStats q : fresh.get().queues()) {
+                html.append("<tr><td>").append(escape(q.name())).append("</td><td>").append(q.length())
+                        .append("</td><td>").append(escape(nonZeroSteps(q))).append("</td><td>")
+                        .append(q.reserved()).append("</td><td>").append(q.scheduled()).append("</td><td>")
+                        .append(q.waiting().ageIsLowerBound() ? "&ge; " : "")
+                        .append(String.format(Locale.ROOT, "%.1f", q.waiting().oldestAge())).append("</td><td>")
+                        .append(String.format(Locale.ROOT, "%.1f", q.waiting().averageWait())).append("</td></tr>");
+            }
+            html.append("</table>");
+        }
+        html.append("<p><a href=\"metrics\">Metrics</a> &middot; <a href=\"-/healthy\">Health</a> &middot; ")
+                .append("<a href=\"-/ready\">Readiness</a></p></body></html>\n");
+        return html.toString();
+    }
+
+    private static String nonZeroSteps(QueueStats q) {
+        String steps = q.nonEmptyPriorities().entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
+                .collect(Collectors.joining(", "));
+        return steps.isEmpty() ? "-" : steps;
+    }
+
+    static String escape(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '&' -> out.append("&amp;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,187 @@
+package io.celeryexporter.poll;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.celeryexporter.broker.RedisBroker;
+import io.celeryexporter.celery.KeyNaming;
+import io.celeryexporter.celery.MessageDecoder;
+import io.celeryexporter.celery.PrioritySteps;
+import io.celeryexporter.testing.Brokers;
+import io.celeryexporter.testing.CeleryRedis;
+import io.celeryexporter.testing.Fixtures;
+import io.celeryexporter.testing.RealRedis;
+import io.celeryexporter.tracking.PollClock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import redis.clients.jedis.RedisClient;
+
+class PollerTest {
+
+    @RegisterExtension
+    static final RealRedis REDIS = new RealRedis();
+
+    private final UndecodableCounter undecodable = new UndecodableCounter();
+
+    private PollResult poll(String prefix, PrioritySteps steps, List<String> queues) {
+        ExporterConfig config = new ExporterConfig(KeyNaming.withPrefix(prefix), steps, queues, Duration.ofSeconds(1),
+                Duration.ofSeconds(30));
+        try (RedisBroker broker = Brokers.connect(REDIS.url(), Duration.ofSeconds(2))) {
+            return new Poller(broker, config, new MessageDecoder(List.of()), new PollCounters(undecodable, new ClockSkewCounter()), PollClock.system()).poll();
+        }
+    }
+
+    private static Map<String, QueueStats> byName(PollResult result) {
+        return result.queues().stream().collect(Collectors.toMap(QueueStats::name, q -> q));
+    }
+
+    @Test
+    void discoversQueuesFromBindingsAndDropsControlExchanges() {
+        try (RedisClient redis = REDIS.client()) {
+            CeleryRedis celery = new CeleryRedis(redis);
+            celery.publish("alpha", 0, 2);
+            celery.declare("empty");
+            redis.sadd("_kombu.binding.celery.pidbox", "\u0006\u0016\u0006\u0016w1@host.celery.pidbox");
+            redis.sadd("_kombu.binding.celeryev", "worker.#\u0006\u0016\u0006\u0016celeryev.abc");
+            redis.sadd("_kombu.binding.reply.celery.pidbox", "\u0006\u0016\u0006\u0016reply.celery.pidbox");
+            redis.lpush("not-a-celery-list", "x");
+        }
+        Map<String, QueueStats> queues = byName(poll("", PrioritySteps.ALL, List.of()));
+        assertEquals(List.of("alpha", "empty"), queues.keySet().stream().sorted().toList());
+        assertEquals(2, queues.get("alpha").length());
+        assertEquals(0, queues.get("empty").length(), "a known empty queue reports 0, not nothing");
+    }
+
+    @ParameterizedTest(name = "steps {0}")
+    @CsvSource(delimiter = ';', value = {
+        // priority steps read; app's steps; expected length per step after publishing 1 of each priority 0..9
+        "0,1,2,3,4,5,6,7,8,9; 0,3,6,9; 0=3 3=3 6=3 9=1",
+        "0,1,2,3,4,5,6,7,8,9; 0,1,2,3,4,5,6,7,8,9; 0=1 1=1 2=1 3=1 4=1 5=1 6=1 7=1 8=1 9=1",
+        "0,3,6,9; 0,3,6,9; 0=3 3=3 6=3 9=1",
+        "0,5; 0,5; 0=5 5=5",
+    })
+    void countsEveryPrioritySubList(String readSteps, String appSteps, String expected) {
+        try (RedisClient redis = REDIS.client()) {
+            CeleryRedis celery = new CeleryRedis(redis, "", PrioritySteps.parse(appSteps));
+            for (int priority = 0; priority <= 9; priority++) {
+                celery.publish("work", priority, 1);
+            }
+        }
+        QueueStats work = byName(poll("", PrioritySteps.parse(readSteps), List.of())).get("work");
+        String actual = work.lengthByPriority().entrySet().stream().filter(e -> e.getValue() > 0)
+                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "));
+        assertEquals(expected, actual);
+        assertEquals(10, work.length());
+    }
+
+    @Test
+    void honoursTheGlobalKeyPrefix() {
+        try (RedisClient redis = REDIS.client()) {
+            new CeleryRedis(redis, "pfx:", PrioritySteps.KOMBU_DEFAULT).publish("alpha", 9, 3);
+            new CeleryRedis(redis).publish("alpha", 0, 5); // same queue name, no prefix: another app
+        }
+        Map<String, QueueStats> prefixed = byName(poll("pfx:", PrioritySteps.ALL, List.of()));
+        assertEquals(3, prefixed.get("alpha").length());
+        assertEquals(3, prefixed.get("alpha").lengthByPriority().get(9));
+        assertEquals(5, byName(poll("", PrioritySteps.ALL, List.of())).get("alpha").length());
+    }
+
+    @Test
+    void staticQueueListExportsExactlyThoseQueues() {
+        try (RedisClient redis = REDIS.client()) {
+            new CeleryRedis(redis).publish("alpha", 0, 1);
+        }
+        Map<String, QueueStats> queues = byName(poll("", PrioritySteps.ALL, List.of("never-used", "alpha")));
+        assertEquals(2, queues.size());
+        assertEquals(0, queues.get("never-used").length());
+        assertEquals(1, queues.get("alpha").length());
+    }
+
+    @Test
+    void reservedAndScheduledComeFromTheUnackedHashPerQueue() {
+        try (RedisClient redis = REDIS.client()) {
+            CeleryRedis celery = new CeleryRedis(redis);
+            celery.declare("gamma");
+            celery.declare("work");
+            // real kombu values: one plain task taken from gamma, one ETA task held for work
+            celery.unacked("tag-gamma", Fixtures.celery("unacked-hash-entry.json"));
+            celery.unacked("tag-work-eta", Fixtures.celery("unacked-hash-entry-eta.json"));
+            for (int i = 0; i < 3; i++) {
+                celery.unacked("tag-work-" + i, CeleryRedis.unackedValue(celery.message("work", "t", 0, null), "work"));
+            }
+            celery.unacked("tag-garbage", "not json".getBytes());
+        }
+        Map<String, QueueStats> queues = byName(poll("", PrioritySteps.ALL, List.of()));
+        assertEquals(1, queues.get("gamma").reserved());
+        assertEquals(0, queues.get("gamma").scheduled());
+        assertEquals(3, queues.get("work").reserved());
+        assertEquals(1, queues.get("work").scheduled());
+        assertEquals(Map.of(UndecodableCounter.UNKNOWN, 1L), undecodable.totals());
+    }
+
+    @Test
+    void undecodableListMessagesNeverChangeTheLength() {
+        try (RedisClient redis = REDIS.client()) {
+            CeleryRedis celery = new CeleryRedis(redis);
+            celery.publish("alpha", 0, 2);
+            celery.pushRaw("alpha", new byte[] {(byte) 0x80, 0x04, 0x00});
+            celery.pushRaw("alpha", new byte[3 * 1024 * 1024]);
+        }
+        assertEquals(4, byName(poll("", PrioritySteps.ALL, List.of())).get("alpha").length());
+    }
+
+    @Test
+    void unicodeAndOddQueueNamesRoundTrip() {
+        List<String> names = List.of("with space", "évaluation ✓", "a:b:c", "quote\"d", "back\\slash");
+        try (RedisClient redis = REDIS.client()) {
+            CeleryRedis celery = new CeleryRedis(redis);
+            for (int i = 0; i < names.size(); i++) {
+                celery.publish(names.get(i), 5, i + 1);
+            }
+        }
+        Map<String, QueueStats> queues = byName(poll("", PrioritySteps.ALL, List.of()));
+        for (int i = 0; i < names.size(); i++) {
+            assertEquals(i + 1, queues.get(names.get(i)).length(), names.get(i));
+        }
+        assertTrue(queues.keySet().containsAll(names));
+    }
+
+    /**
+     * Sub-lists that were empty share one EXISTS per queue; a list that appears among them is still read, and counted,
+     * at the very next poll, whichever it is.
+     */
+    @Test
+    void aSubListThatAppearsIsCountedAtTheNextPoll() {
+        ExporterConfig config = new ExporterConfig(KeyNaming.withPrefix(""), PrioritySteps.ALL, List.of("q"),
+                Duration.ofSeconds(1), Duration.ofSeconds(30));
+        try (RedisClient redis = REDIS.client();
+             RedisBroker broker = Brokers.connect(REDIS.url(), Duration.ofSeconds(2))) {
+            CeleryRedis celery = new CeleryRedis(redis, "", PrioritySteps.ALL);
+            Poller poller = new Poller(broker, config, new MessageDecoder(List.of()), new PollCounters(),
+                    PollClock.system());
+            celery.publish("q", 0, 1);
+            poller.poll(); // first look: steps 1-9 empty from now on
+            poller.poll();
+            for (int step : new int[] {7, 3, 9}) {
+                celery.publish("q", step, step);
+                QueueStats q = poller.poll().queues().get(0);
+                assertEquals(step, q.lengthByPriority().get(step), "step " + step + " at the first poll after");
+                redis.del(KeyNaming.withPrefix("").listKey("q", step)); // and gone again
+                assertEquals(0, poller.poll().queues().get(0).lengthByPriority().get(step));
+            }
+            celery.publish("q", 4, 2);
+            celery.publish("q", 8, 5);
+            QueueStats both = poller.poll().queues().get(0);
+            assertEquals(2, both.lengthByPriority().get(4));
+            assertEquals(5, both.lengthByPriority().get(8));
+            assertEquals(1 + 2 + 5, both.length());
+            assertEquals(3 + 7 + 9 + 2 + 5, both.waiting().enqueued(), "every arrival counted");
+        }
+    }
+}

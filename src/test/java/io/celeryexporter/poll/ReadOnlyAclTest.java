@@ -1,0 +1,62 @@
+package io.celeryexporter.poll;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.celeryexporter.broker.RedisBroker;
+import io.celeryexporter.celery.KeyNaming;
+import io.celeryexporter.celery.MessageDecoder;
+import io.celeryexporter.celery.PrioritySteps;
+import io.celeryexporter.testing.Brokers;
+import io.celeryexporter.testing.CeleryRedis;
+import io.celeryexporter.testing.Fixtures;
+import io.celeryexporter.testing.RealRedis;
+import io.celeryexporter.tracking.PollClock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+/** The exporter works fully as a Redis user that cannot write: the ACL the README documents. */
+class ReadOnlyAclTest {
+
+    @RegisterExtension
+    static final RealRedis REDIS = new RealRedis();
+
+    /** Exactly the rule documented in README.md, section "Redis ACL". */
+    static final String[] README_ACL = {"SETUSER", "celery-exporter", "on", ">exporter-pw", "resetkeys", "~*",
+        "resetchannels", "-@all", "+@read", "+@connection", "+@transaction", "-@write"};
+
+    @Test
+    void pollsEverythingWithAReadOnlyUser() {
+        try (RedisClient admin = REDIS.client()) {
+            CeleryRedis celery = new CeleryRedis(admin);
+            celery.publish("alpha", 0, 4);
+            celery.publish("alpha", 6, 2);
+            celery.unacked("t1", Fixtures.celery("unacked-hash-entry-eta.json"));
+        }
+        REDIS.acl(README_ACL);
+        String url = "redis://celery-exporter:exporter-pw@" + REDIS.host() + ":" + REDIS.port() + "/0";
+
+        try (RedisClient reader = RedisClient.create(url)) {
+            JedisDataException denied = assertThrows(JedisDataException.class, () -> reader.lpush("alpha", "x"));
+            assertTrue(denied.getMessage().startsWith("NOPERM"), denied.getMessage());
+        }
+
+        ExporterConfig config = new ExporterConfig(KeyNaming.withPrefix(""), PrioritySteps.ALL, List.of(),
+                Duration.ofSeconds(1), Duration.ofSeconds(30));
+        try (RedisBroker broker = Brokers.connect(url, Duration.ofSeconds(2))) {
+            PollResult result = new Poller(broker, config, new MessageDecoder(List.of()), new PollCounters(), PollClock.system()).poll();
+            QueueStats alpha = result.queues().stream().filter(q -> q.name().equals("alpha")).findFirst()
+                    .orElseThrow();
+            assertEquals(6, alpha.length());
+            assertEquals(2, alpha.lengthByPriority().get(6));
+            QueueStats work = result.queues().stream().filter(q -> q.name().equals("work")).findFirst()
+                    .orElse(null);
+            assertEquals(null, work, "work has no binding, so it is not discovered");
+        }
+    }
+}
