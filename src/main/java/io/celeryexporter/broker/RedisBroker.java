@@ -204,6 +204,7 @@ public final class RedisBroker implements AutoCloseable {
      * Whether the server has {@code LPOS} (Redis 6.0.6 and later, unless renamed away). Asked once, with
      * {@code COMMAND INFO}; without it, arrivals are found by reading the newest elements ({@code LRANGE}) instead.
      */
+    @SuppressWarnings("deprecation") // Jedis has no typed COMMAND INFO that tells an unknown command apart
     public boolean hasLpos() {
         Boolean known = lpos;
         if (known == null) {
