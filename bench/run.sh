@@ -13,7 +13,7 @@ cp="target/test-classes:target/classes:$(cat target/bench.classpath)"
 if [ "${1:-}" = "queues" ]; then
   shift
   ./mvnw -q -B -DskipTests package
-  exec java -cp "$cp" io.celeryexporter.bench.QueueCountBench "$@"
+  exec java ${BENCH_JAVA_OPTS:-} -cp "$cp" io.celeryexporter.bench.QueueCountBench "$@"
 fi
 if [ "${1:-}" = "jmh" ]; then
   shift

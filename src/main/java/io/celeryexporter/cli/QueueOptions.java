@@ -27,15 +27,31 @@ public final class QueueOptions {
             description = "Leave out the discovered queues whose whole name matches (after --queue.include).")
     String exclude;
 
-    @Option(names = "--collector.wait-histogram", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = {"Serve celery_queue_wait_seconds, about 20 series per queue; --no-collector.wait-histogram",
-                "to leave it out. Default: on."})
-    boolean waitHistogram;
+    boolean waitHistogram = true;
+    boolean byPriority = true;
 
-    @Option(names = "--collector.by-priority", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = {"Serve celery_queue_length_by_priority for the steps a queue uses;",
-                "--no-collector.by-priority to leave it out. Default: on."})
-    boolean byPriority;
+    // picocli derives --no-X only for names without dots, so both spellings are declared, as node_exporter has them
+    @Option(names = "--collector.wait-histogram",
+            description = "Serve celery_queue_wait_seconds, about 20 series per queue. Default: on.")
+    void waitHistogramOn(boolean on) {
+        waitHistogram = true;
+    }
+
+    @Option(names = "--no-collector.wait-histogram", description = "Leave celery_queue_wait_seconds out.")
+    void waitHistogramOff(boolean off) {
+        waitHistogram = false;
+    }
+
+    @Option(names = "--collector.by-priority",
+            description = "Serve celery_queue_length_by_priority, for the steps a queue uses. Default: on.")
+    void byPriorityOn(boolean on) {
+        byPriority = true;
+    }
+
+    @Option(names = "--no-collector.by-priority", description = "Leave celery_queue_length_by_priority out.")
+    void byPriorityOff(boolean off) {
+        byPriority = false;
+    }
 
     @Option(names = "--key-prefix", paramLabel = "PREFIX", defaultValue = "",
             description = "kombu's global_keyprefix transport option, if the app sets one (e.g. 'myapp:').")

@@ -51,7 +51,7 @@ public final class ListTracker {
      */
     private record Cohort(long count, double firstSeen, double seenAfter, boolean lowerBound) {}
 
-    private final ArrayDeque<Cohort> cohorts = new ArrayDeque<>();
+    private final ArrayDeque<Cohort> cohorts = new ArrayDeque<>(4); // grows with the cohorts a list holds
     private final WaitHistogram waits = new WaitHistogram();
     private long length;
     private double lastPoll = Double.NEGATIVE_INFINITY;

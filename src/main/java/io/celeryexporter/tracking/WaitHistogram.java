@@ -32,6 +32,12 @@ public final class WaitHistogram {
         }
 
         public Snapshot plus(Snapshot other) {
+            if (other == EMPTY) {
+                return this;
+            }
+            if (this == EMPTY) {
+                return other;
+            }
             long[] merged = counts.clone();
             for (int i = 0; i < merged.length; i++) {
                 merged[i] += other.counts[i];
@@ -40,16 +46,23 @@ public final class WaitHistogram {
         }
     }
 
-    private final long[] counts = new long[WaitBuckets.count()];
+    /** Null until the first observation: most lists of a multi-tenant broker never see one (unused priorities). */
+    private long[] counts;
     private double sum;
 
     void observe(double seconds, long times) {
+        if (times == 0) {
+            return;
+        }
+        if (counts == null) {
+            counts = new long[WaitBuckets.count()];
+        }
         double wait = Math.max(0, seconds);
         counts[WaitBuckets.indexFor(wait)] += times;
         sum += wait * times;
     }
 
     public Snapshot snapshot() {
-        return new Snapshot(counts, sum);
+        return counts == null ? Snapshot.EMPTY : new Snapshot(counts, sum);
     }
 }

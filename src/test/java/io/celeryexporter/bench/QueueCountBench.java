@@ -24,9 +24,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 
 /**
@@ -37,14 +37,20 @@ import redis.clients.jedis.RedisClient;
  *
  * <p>Usage: {@code bench/run.sh queues [10,100,1000,10000]}
  */
+@SuppressWarnings("deprecation") // SLOWLOG through sendCommand: UnifiedJedis has no typed SLOWLOG
 public final class QueueCountBench {
 
     private static final int POLLS = 10;
+    /** The JVM flags of the Deployment, with the heap its 256 MiB limit gives (MaxRAMPercentage of 256 MiB). */
+    static final String JVM = System.getProperty("bench.jvm",
+            "-Xmx154m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData -Xss512k");
+    /** Extra exporter flags, e.g. --no-collector.wait-histogram. */
+    static final String EXPORTER_FLAGS = System.getProperty("bench.flags", "");
     private static final int TASKS_PER_QUEUE = 20;
     private static final int[] STEPS = {0, 3, 6, 9};
 
-    record Row(int queues, String reader, double redisMicrosPerRead, double perQueueMicros, double worstPingMillis,
-               double baselinePingMillis, String scrape, String memory) {}
+    record Row(int queues, String reader, double redisMicrosPerRead, double perQueueMicros, long longestCommandMicros,
+               String scrape, String memory) {}
 
     public static void main(String[] args) throws Exception {
         List<Integer> counts = args.length > 0 ? Arrays.stream(args[0].split(",")).map(Integer::parseInt).toList()
@@ -57,10 +63,9 @@ public final class QueueCountBench {
                 admin.flushAll();
                 fill(admin, n);
                 System.err.printf("%d queues filled%n", n);
-                double baseline = worstPing(redis, () -> sleep(Duration.ofSeconds(3)));
-                rows.add(exporter(redis, admin, n, baseline));
-                rows.add(llenLoop(redis, admin, n, baseline));
-                rows.add(redisExporter(redis, admin, n, baseline));
+                rows.add(exporter(redis, admin, n));
+                rows.add(llenLoop(redis, admin, n));
+                rows.add(redisExporter(redis, admin, n));
                 rows.subList(rows.size() - 3, rows.size()).forEach(r -> System.err.println(r));
             }
         }
@@ -87,7 +92,7 @@ public final class QueueCountBench {
         }
     }
 
-    private static Row exporter(RedisServer redis, RedisClient admin, int n, double baseline) throws Exception {
+    private static Row exporter(RedisServer redis, RedisClient admin, int n) throws Exception {
         ExporterConfig config = new ExporterConfig(KeyNaming.withPrefix(""), PrioritySteps.ALL, List.of(),
                 Duration.ofSeconds(1), Duration.ofSeconds(30));
         try (RedisBroker broker = Brokers.connect(redis.url(), Duration.ofSeconds(10))) {
@@ -97,17 +102,21 @@ public final class QueueCountBench {
                 poller.poll(); // discovery, first looks, refills
             }
             RedisCost cost = new RedisCost(admin);
-            AtomicLong usec = new AtomicLong();
-            double worst = worstPing(redis, () -> {
-                RedisCost.Reading before = cost.read();
-                for (int i = 0; i < POLLS; i++) {
+            RedisCost.Reading before = cost.read();
+            for (int i = 0; i < POLLS; i++) {
+                poller.poll();
+            }
+            double perRead = (double) (total(cost.read()) - total(before)) / POLLS;
+            long longest = longestCommand(redis, () -> {
+                for (int i = 0; i < 3; i++) {
                     poller.poll();
                 }
-                usec.set(total(cost.read()) - total(before));
             });
-            double perRead = (double) usec.get() / POLLS;
+            System.gc();
+            double retained = (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1e6;
+            System.err.printf("%d queues: about %.0f MB of heap in use with the poller's state%n", n, retained);
             String[] scrapeAndMemory = exporterProcess(redis, n);
-            return new Row(n, "this exporter", perRead, perRead / n, worst, baseline, scrapeAndMemory[0],
+            return new Row(n, "this exporter", perRead, perRead / n, longest, scrapeAndMemory[0],
                     scrapeAndMemory[1]);
         }
     }
@@ -116,10 +125,13 @@ public final class QueueCountBench {
     private static String[] exporterProcess(RedisServer redis, int n) throws Exception {
         int port = freePort();
         Path jar = Path.of("target", "celery-queue-exporter.jar");
-        Process p = new ProcessBuilder("java", "-Xmx192m", "-XX:+ExitOnOutOfMemoryError", "-jar", jar.toString(),
-                "--broker.url", redis.url(), "--web.listen-address", "127.0.0.1:" + port,
-                "--poll-interval", n >= 10000 ? "2s" : "1s").redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        List<String> command = new ArrayList<>(List.of("java"));
+        command.addAll(List.of(JVM.split(" ")));
+        command.addAll(List.of("-jar", jar.toString(), "--broker.url", redis.url(), "--web.listen-address",
+                "127.0.0.1:" + port, "--poll-interval", n >= 10000 ? "2s" : "1s"));
+        command.addAll(List.of(EXPORTER_FLAGS.isBlank() ? new String[0] : EXPORTER_FLAGS.split(" ")));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(Path.of("target", "queue-bench-exporter.log").toFile()).start();
         try {
             HttpClient http = HttpClient.newHttpClient();
             URI metrics = URI.create("http://127.0.0.1:" + port + "/metrics");
@@ -156,13 +168,11 @@ public final class QueueCountBench {
         }
     }
 
-    private static Row llenLoop(RedisServer redis, RedisClient admin, int n, double baseline) throws Exception {
+    private static Row llenLoop(RedisServer redis, RedisClient admin, int n) throws Exception {
         RedisCost cost = new RedisCost(admin);
-        AtomicLong usec = new AtomicLong();
         AtomicLong wall = new AtomicLong();
         try (RedisClient client = redis.client()) {
-            double worst = worstPing(redis, () -> {
-                RedisCost.Reading before = cost.read();
+            Runnable read = () -> {
                 long start = System.nanoTime();
                 for (int i = 0; i < POLLS; i++) {
                     for (int q = 0; q < n; q++) {
@@ -170,16 +180,18 @@ public final class QueueCountBench {
                     }
                 }
                 wall.set(System.nanoTime() - start);
-                usec.set(total(cost.read()) - total(before));
-            });
-            double perRead = (double) usec.get() / POLLS;
-            return new Row(n, "LLEN per queue, in sequence", perRead, perRead / n, worst, baseline,
+            };
+            RedisCost.Reading before = cost.read();
+            read.run();
+            double perRead = (double) (total(cost.read()) - total(before)) / POLLS;
+            long longest = longestCommand(redis, read);
+            return new Row(n, "LLEN per queue, in sequence", perRead, perRead / n, longest,
                     String.format(Locale.ROOT, "one read: %.1f ms; misses steps 3, 6, 9", wall.get() / 1e6 / POLLS),
                     "n/a");
         }
     }
 
-    private static Row redisExporter(RedisServer redis, RedisClient admin, int n, double baseline)
+    private static Row redisExporter(RedisServer redis, RedisClient admin, int n)
             throws Exception {
         int port = freePort();
         Process p = new ProcessBuilder("prometheus-redis-exporter", "-redis.addr", "redis://127.0.0.1:" + redis.port(),
@@ -192,9 +204,7 @@ public final class QueueCountBench {
             RedisCost cost = new RedisCost(admin);
             double[] millis = new double[POLLS];
             int[] bytes = new int[1];
-            AtomicLong usec = new AtomicLong();
-            double worst = worstPing(redis, () -> {
-                RedisCost.Reading before = cost.read();
+            Runnable scrapes = () -> {
                 for (int i = 0; i < POLLS; i++) {
                     long start = System.nanoTime();
                     try {
@@ -205,11 +215,13 @@ public final class QueueCountBench {
                     }
                     millis[i] = (System.nanoTime() - start) / 1e6;
                 }
-                usec.set(total(cost.read()) - total(before));
-            });
+            };
+            RedisCost.Reading before = cost.read();
+            scrapes.run();
+            double perRead = (double) (total(cost.read()) - total(before)) / POLLS;
+            long longest = longestCommand(redis, scrapes);
             Arrays.sort(millis);
-            double perRead = (double) usec.get() / POLLS;
-            return new Row(n, "prometheus-redis-exporter -check-keys", perRead, perRead / n, worst, baseline,
+            return new Row(n, "prometheus-redis-exporter -check-keys", perRead, perRead / n, longest,
                     String.format(Locale.ROOT, "p50 %.1f ms, %.1f MB; base lists only", millis[POLLS / 2],
                             bytes[0] / 1e6), String.format(Locale.ROOT, "RSS %.0f MB", rssMegabytes(p.pid())));
         } finally {
@@ -218,27 +230,30 @@ public final class QueueCountBench {
         }
     }
 
-    /** Runs the work while another client PINGs in a loop; returns the slowest PING, in milliseconds. */
-    static double worstPing(RedisServer redis, Runnable work) throws InterruptedException {
-        AtomicBoolean done = new AtomicBoolean();
-        AtomicLong worst = new AtomicLong();
-        Thread pinger = new Thread(() -> {
-            try (RedisClient client = redis.client()) {
-                while (!done.get()) {
-                    long start = System.nanoTime();
-                    client.ping();
-                    worst.accumulateAndGet(System.nanoTime() - start, Math::max);
+    /**
+     * Runs the work while the server logs every command it runs (SLOWLOG with no threshold); returns the longest
+     * single command, a transaction counting as one, in µs: what every other client waits behind. Redis time is
+     * measured in a separate run, since logging every command costs time of its own.
+     */
+    static long longestCommand(RedisServer redis, Runnable work) {
+        try (RedisClient admin = redis.client()) {
+            admin.configSet("slowlog-log-slower-than", "0");
+            admin.configSet("slowlog-max-len", "1000000");
+            admin.sendCommand(Protocol.Command.SLOWLOG, "RESET");
+            work.run();
+            long longest = 0;
+            // each entry: id, time, duration in µs, [command, args...], client address, client name
+            for (Object raw : (List<?>) admin.sendCommand(Protocol.Command.SLOWLOG, "GET", "1000000")) {
+                List<?> entry = (List<?>) raw;
+                List<?> args = (List<?>) entry.get(3);
+                String command = args.isEmpty() ? "" : new String((byte[]) args.get(0)).toLowerCase(Locale.ROOT);
+                if (!command.equals("slowlog") && !command.equals("config") && !command.equals("info")) {
+                    longest = Math.max(longest, (Long) entry.get(2));
                 }
             }
-        });
-        pinger.start();
-        try {
-            work.run();
-        } finally {
-            done.set(true);
-            pinger.join();
+            admin.configSet("slowlog-log-slower-than", "10000");
+            return longest;
         }
-        return worst.get() / 1e6;
     }
 
     private static long total(RedisCost.Reading r) {
@@ -275,19 +290,20 @@ public final class QueueCountBench {
 
                 Written by `bench/run.sh queues`. Each queue holds 20 tasks, 5 on each of kombu's priority steps 0, 3,
                 6 and 9; the exporter reads all ten steps (its default). Redis time is the server's own (`INFO
-                commandstats`, less INFO and PING) per read of every queue; the worst PING is what another client
-                saw while the reads ran, against the same measure with no reader (baseline). This exporter's scrape,
+                commandstats`, less INFO and PING) per read of every queue. The longest command is the longest single
+                command (a transaction counts as one) the server ran during three more reads, from its SLOWLOG with
+                no threshold: what every other client (workers' BRPOP, producers) waits behind. This exporter's scrape,
                 series and memory are those of the shaded jar with a 192 MB heap (75 % of the Deployment's 256 MiB
                 limit), after 10 s of polling.
 
                 """);
         out.append("Machine: ").append(machine).append("\n\n");
-        out.append("| queues | reader | Redis time per read | per queue | worst PING (baseline) | scrape | memory |\n");
+        out.append("| queues | reader | Redis time per read | per queue | longest command | scrape | memory |\n");
         out.append("|---|---|---|---|---|---|---|\n");
         for (Row r : rows) {
-            out.append(String.format(Locale.ROOT, "| %,d | %s | %,.0f µs | %.1f µs | %.1f ms (%.1f ms) | %s | %s |%n",
-                    r.queues(), r.reader(), r.redisMicrosPerRead(), r.perQueueMicros(), r.worstPingMillis(),
-                    r.baselinePingMillis(), r.scrape(), r.memory()));
+            out.append(String.format(Locale.ROOT, "| %,d | %s | %,.0f µs | %.1f µs | %,d µs | %s | %s |%n",
+                    r.queues(), r.reader(), r.redisMicrosPerRead(), r.perQueueMicros(), r.longestCommandMicros(),
+                    r.scrape(), r.memory()));
         }
         return out.toString();
     }

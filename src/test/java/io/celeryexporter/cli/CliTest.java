@@ -95,6 +95,20 @@ class CliTest {
         assertFalse(r.all().contains(SECRET), "no password: " + r.all());
     }
 
+    /** Exporter-style collector switches, both spellings, parse, and the filters take regexes. */
+    @Test
+    void collectorSwitchesAndQueueFiltersParse() {
+        for (String[] args : new String[][] {
+            {"--no-collector.wait-histogram", "--no-collector.by-priority"},
+            {"--collector.wait-histogram", "--collector.by-priority", "--queue.include", "tenant-.*",
+                "--queue.exclude", ".*-test"}}) {
+            List<String> command = new ArrayList<>(List.of("inspect", "--broker.url", REDIS.url()));
+            command.addAll(List.of(args));
+            Result r = run(command.toArray(new String[0]));
+            assertEquals(ExitCodes.OK, r.code(), r.all());
+        }
+    }
+
     @Test
     void unreachableBrokerExitsThreeWithAHint() throws Exception {
         Result r = run("inspect", "--broker.url", "redis://:" + SECRET + "@127.0.0.1:" + closedPort() + "/0");
