@@ -69,7 +69,12 @@ public final class QueueCountBench {
                 rows.subList(rows.size() - 3, rows.size()).forEach(r -> System.err.println(r));
             }
         }
-        Files.writeString(Path.of("bench", "QUEUES.md"), report(machine, rows));
+        Path out = Path.of("bench", "QUEUES.md");
+        if (Boolean.getBoolean("bench.append") && Files.exists(out)) {
+            Files.writeString(out, Files.readString(out) + table(rows, false));
+        } else {
+            Files.writeString(out, report(machine, rows));
+        }
     }
 
     /** n queues with their bindings, 5 tasks on each of steps 0, 3, 6 and 9. */
@@ -116,7 +121,8 @@ public final class QueueCountBench {
             double retained = (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1e6;
             System.err.printf("%d queues: about %.0f MB of heap in use with the poller's state%n", n, retained);
             String[] scrapeAndMemory = exporterProcess(redis, n);
-            return new Row(n, "this exporter", perRead, perRead / n, longest, scrapeAndMemory[0],
+            return new Row(n, "this exporter" + (EXPORTER_FLAGS.isBlank() ? "" : " " + EXPORTER_FLAGS), perRead,
+                    perRead / n, longest, scrapeAndMemory[0],
                     scrapeAndMemory[1]);
         }
     }
@@ -130,14 +136,17 @@ public final class QueueCountBench {
         command.addAll(List.of("-jar", jar.toString(), "--broker.url", redis.url(), "--web.listen-address",
                 "127.0.0.1:" + port, "--poll-interval", n >= 10000 ? "2s" : "1s"));
         command.addAll(List.of(EXPORTER_FLAGS.isBlank() ? new String[0] : EXPORTER_FLAGS.split(" ")));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("MALLOC_ARENA_MAX", "2"); // as the Deployment sets it
+        Process p = builder.redirectErrorStream(true)
                 .redirectOutput(Path.of("target", "queue-bench-exporter.log").toFile()).start();
         try {
             HttpClient http = HttpClient.newHttpClient();
             URI metrics = URI.create("http://127.0.0.1:" + port + "/metrics");
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             String body = "";
-            while (System.nanoTime() < deadline && !body.contains("celery_queue_length{queue_name=\"tenant-0\"}")) {
+            while (System.nanoTime() < deadline && !body.contains("celery_queue_length{queue_name=\"tenant-0\"}")
+                    && p.isAlive()) {
                 sleep(Duration.ofMillis(500));
                 try {
                     body = http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString())
@@ -147,20 +156,30 @@ public final class QueueCountBench {
                 }
             }
             sleep(Duration.ofSeconds(10)); // several polls at this size
+            if (!p.isAlive()) {
+                List<String> log = Files.readAllLines(Path.of("target", "queue-bench-exporter.log"));
+                return new String[] {"none: the process ended", "exited: " + log.get(log.size() - 1)};
+            }
             double[] millis = new double[20];
             int bytes = 0;
-            for (int i = 0; i < millis.length; i++) {
-                long start = System.nanoTime();
-                bytes = http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofByteArray())
-                        .body().length;
-                millis[i] = (System.nanoTime() - start) / 1e6;
+            try {
+                for (int i = 0; i < millis.length; i++) {
+                    long start = System.nanoTime();
+                    bytes = http.send(HttpRequest.newBuilder(metrics).build(),
+                            HttpResponse.BodyHandlers.ofByteArray()).body().length;
+                    millis[i] = (System.nanoTime() - start) / 1e6;
+                }
+            } catch (IOException died) {
+                p.waitFor();
+                List<String> log = Files.readAllLines(Path.of("target", "queue-bench-exporter.log"));
+                return new String[] {"none: the process ended while scraped", "exited: " + log.get(log.size() - 1)};
             }
             Arrays.sort(millis);
             String ready = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/-/ready"))
                     .build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200 ? "ready" : "NOT READY";
             long series = body.lines().filter(l -> !l.startsWith("#")).count();
             return new String[] {String.format(Locale.ROOT, "p50 %.1f ms, %.1f MB, %d series", millis[10],
-                    bytes / 1e6, series), String.format(Locale.ROOT, "RSS %.0f MB (heap ≤ 192 MB), %s, alive: %s",
+                    bytes / 1e6, series), String.format(Locale.ROOT, "RSS %.0f MB, %s, alive: %s",
                     rssMegabytes(p.pid()), ready, p.isAlive())};
         } finally {
             p.destroyForcibly();
@@ -293,13 +312,21 @@ public final class QueueCountBench {
                 commandstats`, less INFO and PING) per read of every queue. The longest command is the longest single
                 command (a transaction counts as one) the server ran during three more reads, from its SLOWLOG with
                 no threshold: what every other client (workers' BRPOP, producers) waits behind. This exporter's scrape,
-                series and memory are those of the shaded jar with a 192 MB heap (75 % of the Deployment's 256 MiB
-                limit), after 10 s of polling.
+                series and memory are those of the shaded jar with the Deployment's JVM flags and the heap they give
+                under its 256 MiB limit (60 %), after 10 s of polling.
 
                 """);
         out.append("Machine: ").append(machine).append("\n\n");
-        out.append("| queues | reader | Redis time per read | per queue | longest command | scrape | memory |\n");
-        out.append("|---|---|---|---|---|---|---|\n");
+        out.append("The exporter runs with the Deployment's JVM flags: `").append(JVM).append("`.\n\n");
+        return out.append(table(rows, true)).toString();
+    }
+
+    private static String table(List<Row> rows, boolean header) {
+        StringBuilder out = new StringBuilder();
+        if (header) {
+            out.append("| queues | reader | Redis time per read | per queue | longest command | scrape | memory |\n");
+            out.append("|---|---|---|---|---|---|---|\n");
+        }
         for (Row r : rows) {
             out.append(String.format(Locale.ROOT, "| %,d | %s | %,.0f µs | %.1f µs | %,d µs | %s | %s |%n",
                     r.queues(), r.reader(), r.redisMicrosPerRead(), r.perQueueMicros(), r.longestCommandMicros(),
