@@ -12,7 +12,7 @@ public final class BrokerOptions {
 
     static final String DEFAULT_URL = "redis://localhost:6379/0";
 
-    @Option(names = "--broker.url", paramLabel = "URL",
+    @Option(names = {"--broker.url", "--broker-url"}, paramLabel = "URL",
             description = {"Celery broker URL: redis://[user[:password]@]host[:port][/db], rediss://… (TLS) or",
                 "sentinel://h1:26379;sentinel://h2:26379. Default: $CELERY_BROKER_URL, else " + DEFAULT_URL + "."})
     String url;

@@ -30,6 +30,7 @@ public final class Main {
     static CommandLine commandLine() {
         ErrorReporter errors = new ErrorReporter();
         return new CommandLine(new Main())
+                .setDefaultValueProvider(new EnvironmentDefaults(System.getenv()))
                 .setExecutionExceptionHandler(errors)
                 .setParameterExceptionHandler(errors);
     }

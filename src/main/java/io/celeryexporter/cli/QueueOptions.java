@@ -29,6 +29,7 @@ public final class QueueOptions {
 
     boolean waitHistogram = true;
     boolean byPriority = true;
+    boolean jvm = true;
 
     // picocli derives --no-X only for names without dots, so both spellings are declared, as node_exporter has them
     @Option(names = "--collector.wait-histogram",
@@ -51,6 +52,17 @@ public final class QueueOptions {
     @Option(names = "--no-collector.by-priority", description = "Leave celery_queue_length_by_priority out.")
     void byPriorityOff(boolean off) {
         byPriority = false;
+    }
+
+    @Option(names = "--collector.jvm", description = "Serve the JVM's and the process's jvm_* and process_* series."
+            + " Default: on.")
+    void jvmOn(boolean on) {
+        jvm = true;
+    }
+
+    @Option(names = "--no-collector.jvm", description = "Leave the jvm_* and process_* series out.")
+    void jvmOff(boolean off) {
+        jvm = false;
     }
 
     @Option(names = "--key-prefix", paramLabel = "PREFIX", defaultValue = "",
@@ -98,7 +110,7 @@ public final class QueueOptions {
         return new ExporterConfig(naming(), steps(), queues, pollInterval, discoveryInterval, breakdown(pagesPerPoll),
                 new ExporterConfig.QueueFilter(regex("--queue.include", include),
                         exclude == null ? null : regex("--queue.exclude", exclude)),
-                new ExporterConfig.Collectors(waitHistogram, byPriority));
+                new ExporterConfig.Collectors(waitHistogram, byPriority, jvm));
     }
 
     private static Pattern regex(String flag, String text) {

@@ -35,6 +35,10 @@ public final class ServeCommand implements Callable<Integer> {
                 "format (tls_server_config, basic_auth_users with bcrypt hashes). Probes stay open."})
     Path webConfigFile;
 
+    @Option(names = "--web.telemetry-path", paramLabel = "PATH", defaultValue = WebConfig.DEFAULT_TELEMETRY_PATH,
+            description = "Path under which to serve the metrics. Default: ${DEFAULT-VALUE}.")
+    String telemetryPath;
+
     @Option(names = "--web.read-timeout", paramLabel = "DURATION", defaultValue = "30s",
             converter = DurationConverter.class,
             description = {"Close a connection that sends nothing for this long, mid-request or between requests,",
@@ -52,7 +56,8 @@ public final class ServeCommand implements Callable<Integer> {
         ListenAddress listen = ListenAddress.parse(listenAddress);
         WebConfig web = (webConfigFile == null ? WebConfig.NONE : WebConfig.load(webConfigFile))
                 .withLimits(new HttpLimits(readTimeout, HttpLimits.DEFAULT.maxHeaderBytes(),
-                        HttpLimits.DEFAULT.maxHeaders()));
+                        HttpLimits.DEFAULT.maxHeaders()))
+                .withTelemetryPath(telemetryPath);
         ExporterConfig config = queues.config(pollInterval);
         CountDownLatch stopped = new CountDownLatch(1);
         Exporter exporter = Exporter.start(BrokerConnector.connect(settings), settings.url().redacted(), config,
@@ -62,9 +67,9 @@ public final class ServeCommand implements Callable<Integer> {
             exporter.close();
             stopped.countDown();
         }, "shutdown"));
-        LOG.info("celery-queue-exporter {} serving {}://{}/metrics, polling {} every {}", Version.current(),
+        LOG.info("celery-queue-exporter {} serving {}://{}{}, polling {} every {}", Version.current(),
                 web.tls() ? "https" : "http",
-                listenAddress.startsWith(":") ? "localhost" + listenAddress : listenAddress,
+                listenAddress.startsWith(":") ? "localhost" + listenAddress : listenAddress, telemetryPath,
                 settings.url().redacted(), pollInterval.toString().substring(2).toLowerCase());
         stopped.await();
         return ExitCodes.OK;

@@ -50,10 +50,12 @@ public final class Exporter implements AutoCloseable {
         Poller poller = new Poller(broker, config, decoder, state.counters(), clock);
         PrometheusRegistry registry = new PrometheusRegistry();
         registry.register(new QueueCollector(state, version, config.collectors()));
-        JvmMetrics.builder().register(registry);
+        if (config.collectors().jvm()) {
+            JvmMetrics.builder().register(registry);
+        }
         WebServer server;
         try {
-            server = new WebServer(listen, registry, state, new LandingPage(state, version, redactedBroker), web);
+            server = new WebServer(listen, registry, state, new LandingPage(state, version, redactedBroker, web.telemetryPath()), web);
         } catch (IOException | RuntimeException e) {
             broker.close(); // nothing else has started yet
             throw e;

@@ -42,9 +42,10 @@ public record ExporterConfig(KeyNaming naming, PrioritySteps steps, List<String>
      *
      * @param waitHistogram {@code celery_queue_wait_seconds}: about 20 series per queue
      * @param byPriority    {@code celery_queue_length_by_priority}, for the priority steps a queue has used
+     * @param jvm           the JVM's and the process's own {@code jvm_*} and {@code process_*} series
      */
-    public record Collectors(boolean waitHistogram, boolean byPriority) {
-        public static final Collectors DEFAULT = new Collectors(true, true);
+    public record Collectors(boolean waitHistogram, boolean byPriority, boolean jvm) {
+        public static final Collectors DEFAULT = new Collectors(true, true, true);
     }
 
     public ExporterConfig(KeyNaming naming, PrioritySteps steps, List<String> queues, Duration pollInterval,

@@ -13,11 +13,14 @@ public final class LandingPage {
     private final ExporterState state;
     private final String version;
     private final String redactedBroker;
+    private final String telemetryPath;
 
-    public LandingPage(ExporterState state, String version, String redactedBroker) {
+    /** @param telemetryPath where the metrics are served, linked from the page */
+    public LandingPage(ExporterState state, String version, String redactedBroker, String telemetryPath) {
         this.state = state;
         this.version = version;
         this.redactedBroker = redactedBroker;
+        this.telemetryPath = telemetryPath;
     }
 
     public String render() {
@@ -48,7 +51,8 @@ public final class LandingPage {
             }
             html.append("</table>");
         }
-        html.append("<p><a href=\"metrics\">Metrics</a> &middot; <a href=\"-/healthy\">Health</a> &middot; ")
+        html.append("<p><a href=\"").append(escape(telemetryPath.substring(1))).append("\">Metrics</a> &middot; ")
+                .append("<a href=\"-/healthy\">Health</a> &middot; ")
                 .append("<a href=\"-/ready\">Readiness</a></p></body></html>\n");
         return html.toString();
     }

@@ -22,9 +22,12 @@ import java.util.Map;
  *   prometheus: $2y$10$...
  * </pre>
  */
-public record WebConfig(Path certFile, Path keyFile, Map<String, String> basicAuthUsers, HttpLimits limits) {
+public record WebConfig(Path certFile, Path keyFile, Map<String, String> basicAuthUsers, HttpLimits limits,
+                        String telemetryPath) {
 
-    public static final WebConfig NONE = new WebConfig(null, null, Map.of(), HttpLimits.DEFAULT);
+    public static final String DEFAULT_TELEMETRY_PATH = "/metrics";
+    public static final WebConfig NONE = new WebConfig(null, null, Map.of(), HttpLimits.DEFAULT,
+            DEFAULT_TELEMETRY_PATH);
 
     public WebConfig {
         basicAuthUsers = Map.copyOf(basicAuthUsers);
@@ -32,7 +35,16 @@ public record WebConfig(Path certFile, Path keyFile, Map<String, String> basicAu
 
     /** The same TLS and users, with the limits the flags set. */
     public WebConfig withLimits(HttpLimits replaced) {
-        return new WebConfig(certFile, keyFile, basicAuthUsers, replaced);
+        return new WebConfig(certFile, keyFile, basicAuthUsers, replaced, telemetryPath);
+    }
+
+    /** The same, serving the metrics at {@code path} ({@code --web.telemetry-path}). */
+    public WebConfig withTelemetryPath(String path) {
+        if (!path.startsWith("/") || path.equals("/") || path.startsWith("/-/")) {
+            throw new IllegalArgumentException("--web.telemetry-path must start with / and be neither / nor under"
+                    + " /-/, not '" + path + "'");
+        }
+        return new WebConfig(certFile, keyFile, basicAuthUsers, limits, path);
     }
 
     public boolean tls() {
@@ -79,6 +91,6 @@ public record WebConfig(Path certFile, Path keyFile, Map<String, String> basicAu
                         + user + "' must be a bcrypt hash ($2y$...)");
             }
         });
-        return new WebConfig(cert, key, users, HttpLimits.DEFAULT);
+        return new WebConfig(cert, key, users, HttpLimits.DEFAULT, DEFAULT_TELEMETRY_PATH);
     }
 }

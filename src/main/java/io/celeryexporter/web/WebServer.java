@@ -55,7 +55,7 @@ public final class WebServer implements AutoCloseable {
         server = new JettyHttpServer(jetty, true);
         server.bind(new InetSocketAddress(address.toSocketAddress().getAddress(), connector.getLocalPort()), 0);
         Authenticator auth = web.basicAuthUsers().isEmpty() ? null : new BcryptAuthenticator(web.basicAuthUsers());
-        protect(server.createContext("/metrics", new MetricsHandler(registry)), auth);
+        protect(server.createContext(web.telemetryPath(), new MetricsHandler(registry)), auth);
         server.createContext("/-/healthy", exchange -> respond(exchange, 200, "text/plain", "Healthy.\n"));
         server.createContext("/-/ready", exchange -> {
             if (state.isReady()) {
@@ -66,7 +66,7 @@ public final class WebServer implements AutoCloseable {
         });
         protect(server.createContext("/", exchange -> {
             if (!exchange.getRequestURI().getPath().equals("/")) {
-                respond(exchange, 404, "text/plain", "Not found. Try /metrics.\n");
+                respond(exchange, 404, "text/plain", "Not found. Try " + web.telemetryPath() + ".\n");
             } else {
                 respond(exchange, 200, "text/html; charset=utf-8", landing.render());
             }

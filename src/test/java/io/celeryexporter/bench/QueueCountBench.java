@@ -136,9 +136,7 @@ public final class QueueCountBench {
         command.addAll(List.of("-jar", jar.toString(), "--broker.url", redis.url(), "--web.listen-address",
                 "127.0.0.1:" + port, "--poll-interval", n >= 10000 ? "2s" : "1s"));
         command.addAll(List.of(EXPORTER_FLAGS.isBlank() ? new String[0] : EXPORTER_FLAGS.split(" ")));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().put("MALLOC_ARENA_MAX", "2"); // as the Deployment sets it
-        Process p = builder.redirectErrorStream(true)
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(Path.of("target", "queue-bench-exporter.log").toFile()).start();
         try {
             HttpClient http = HttpClient.newHttpClient();

@@ -95,11 +95,25 @@ class CliTest {
         assertFalse(r.all().contains(SECRET), "no password: " + r.all());
     }
 
+    /** Every flag can come from CELERY_EXPORTER_*; a flag on the command line wins. */
+    @Test
+    void flagsComeFromTheEnvironmentToo() throws Exception {
+        Result fromEnv = runProcess(Map.of("CELERY_EXPORTER_PRIORITY_STEPS", "0,12"), "inspect", "--broker.url",
+                REDIS.url());
+        assertEquals(ExitCodes.USAGE, fromEnv.code(), fromEnv.all());
+        assertTrue(fromEnv.err().contains("priority step 12 is outside 0..9"), fromEnv.err());
+        Result flagWins = runProcess(Map.of("CELERY_EXPORTER_PRIORITY_STEPS", "0,12"), "inspect", "--broker.url",
+                REDIS.url(), "--priority-steps", "0,3");
+        assertEquals(ExitCodes.OK, flagWins.code(), flagWins.all());
+        Result alias = run("inspect", "--broker-url", REDIS.url());
+        assertEquals(ExitCodes.OK, alias.code(), "celery-exporter's spelling: " + alias.all());
+    }
+
     /** Exporter-style collector switches, both spellings, parse, and the filters take regexes. */
     @Test
     void collectorSwitchesAndQueueFiltersParse() {
         for (String[] args : new String[][] {
-            {"--no-collector.wait-histogram", "--no-collector.by-priority"},
+            {"--no-collector.wait-histogram", "--no-collector.by-priority", "--no-collector.jvm"},
             {"--collector.wait-histogram", "--collector.by-priority", "--queue.include", "tenant-.*",
                 "--queue.exclude", ".*-test"}}) {
             List<String> command = new ArrayList<>(List.of("inspect", "--broker.url", REDIS.url()));

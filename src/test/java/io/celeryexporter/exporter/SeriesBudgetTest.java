@@ -60,6 +60,7 @@ class SeriesBudgetTest {
         assertEquals(3, m.series("celery_queue_length_by_priority").size(), "not 10 steps x 2 queues");
         assertEquals(5, m.value("celery_queue_length{queue_name=\"work\"}").orElseThrow(), "the total counts all");
         assertTrue(m.hasFamily("celery_queue_wait_seconds_count"));
+        assertTrue(m.hasFamily("jvm_memory_used_bytes"));
     }
 
     @Test
@@ -67,9 +68,11 @@ class SeriesBudgetTest {
         try (RedisClient redis = REDIS.client()) {
             new CeleryRedis(redis).publish("work", 0, 2);
         }
-        Metrics m = scrape(config(ExporterConfig.QueueFilter.ALL, new ExporterConfig.Collectors(false, false)));
+        Metrics m = scrape(config(ExporterConfig.QueueFilter.ALL, new ExporterConfig.Collectors(false, false, false)));
         assertFalse(m.hasFamily("celery_queue_wait_seconds_count"));
         assertFalse(m.hasFamily("celery_queue_length_by_priority"));
+        assertFalse(m.hasFamily("jvm_memory_used_bytes"));
+        assertFalse(m.hasFamily("process_cpu_seconds_total"));
         assertEquals(2, m.value("celery_queue_length{queue_name=\"work\"}").orElseThrow());
     }
 
