@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -368,7 +367,6 @@ public final class AutoscalerFiles {
 
     private static String firstLine(Exception e) {
         String message = e.getMessage() == null ? e.toString() : e.getMessage();
-        return message.lines().findFirst().orElse(message).toLowerCase(Locale.ROOT).startsWith("unrecognized")
-                ? "unknown field" : message.lines().findFirst().orElse(message);
+        return message.lines().findFirst().orElse(message);
     }
 }
