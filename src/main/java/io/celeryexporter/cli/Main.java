@@ -1,8 +1,11 @@
 package io.celeryexporter.cli;
 
+import io.celeryexporter.logging.LogSettings;
 import io.celeryexporter.poll.FatalError;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine;
 
 @Command(name = "celery-queue-exporter", mixinStandardHelpOptions = true, versionProvider = Version.class,
@@ -11,8 +14,19 @@ import picocli.CommandLine;
             CommandLine.HelpCommand.class})
 public final class Main {
 
+    @Option(names = "--log.level", paramLabel = "LEVEL", scope = ScopeType.INHERIT,
+            description = "debug, info, warn or error. Default: info.")
+    void logLevel(LogSettings.Threshold level) {
+        LogSettings.level(level);
+    }
+
+    @Option(names = "--log.format", paramLabel = "FORMAT", scope = ScopeType.INHERIT,
+            description = "logfmt, or json (one JSON object per line). Default: logfmt.")
+    void logFormat(LogSettings.Format format) {
+        LogSettings.format(format);
+    }
+
     public static void main(String[] args) {
-        Logging.configure();
         FatalError.installDefaultHandler();
         System.exit(run(args));
     }
@@ -30,6 +44,7 @@ public final class Main {
     static CommandLine commandLine() {
         ErrorReporter errors = new ErrorReporter();
         return new CommandLine(new Main())
+                .setCaseInsensitiveEnumValuesAllowed(true)
                 .setDefaultValueProvider(new EnvironmentDefaults(System.getenv()))
                 .setExecutionExceptionHandler(errors)
                 .setParameterExceptionHandler(errors);

@@ -85,6 +85,8 @@ class CliTest {
         "inspect --output yaml                      | Invalid value for option '--output'",
         "inspect --queue.exclude (tenant            | --queue.exclude '(tenant' is not a regular expression",
         "serve --web.read-timeout 0s                | --web.read-timeout must be positive",
+        "inspect --log.level verbose                | Invalid value for option '--log.level'",
+        "serve --log.format yaml                    | Invalid value for option '--log.format'",
     })
     void badInputGetsOneClearLineAndTheUsageExitCode(String args, String expected) {
         Result r = run(args.trim().split(" +"));
@@ -113,7 +115,8 @@ class CliTest {
     @Test
     void collectorSwitchesAndQueueFiltersParse() {
         for (String[] args : new String[][] {
-            {"--no-collector.wait-histogram", "--no-collector.by-priority", "--no-collector.jvm"},
+            {"--no-collector.wait-histogram", "--no-collector.by-priority", "--no-collector.jvm", "--log.level", "warn",
+                "--log.format", "json"},
             {"--collector.wait-histogram", "--collector.by-priority", "--queue.include", "tenant-.*",
                 "--queue.exclude", ".*-test"}}) {
             List<String> command = new ArrayList<>(List.of("inspect", "--broker.url", REDIS.url()));
