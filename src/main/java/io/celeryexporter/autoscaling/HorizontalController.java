@@ -232,8 +232,7 @@ public final class HorizontalController {
         IntBinaryOperator select = min ? Math::min : Math::max;
         int result = min ? Integer.MAX_VALUE : 0;
         for (ScalingPolicy policy : rules.policies()) {
-            int periodStart = current - changeInPeriod(now, policy.periodSeconds(), scaleUpEvents)
-                    + changeInPeriod(now, policy.periodSeconds(), scaleDownEvents);
+            int periodStart = periodStart(now, current, policy.periodSeconds());
             int proposed = policy.type() == ScalingPolicy.Type.PODS
                     ? periodStart + policy.value()
                     : (int) Math.ceil(periodStart * (1 + policy.value() / 100.0));
@@ -251,14 +250,19 @@ public final class HorizontalController {
         IntBinaryOperator select = min ? Math::max : Math::min;
         int result = min ? Integer.MIN_VALUE : Integer.MAX_VALUE;
         for (ScalingPolicy policy : rules.policies()) {
-            int periodStart = current - changeInPeriod(now, policy.periodSeconds(), scaleUpEvents)
-                    + changeInPeriod(now, policy.periodSeconds(), scaleDownEvents);
+            int periodStart = periodStart(now, current, policy.periodSeconds());
             int proposed = policy.type() == ScalingPolicy.Type.PODS
                     ? periodStart - policy.value()
                     : (int) (periodStart * (1 - policy.value() / 100.0));
             result = select.applyAsInt(result, proposed);
         }
         return result;
+    }
+
+    /** The replicas when a policy's period began: scale-ups in it taken back, scale-downs added back. */
+    private int periodStart(double now, int current, int periodSeconds) {
+        return current - changeInPeriod(now, periodSeconds, scaleUpEvents)
+                + changeInPeriod(now, periodSeconds, scaleDownEvents);
     }
 
     static int changeInPeriod(double now, int periodSeconds, List<ScaleEvent> events) {

@@ -154,8 +154,9 @@ public final class RedisBroker implements AutoCloseable {
                 if (at >= 0) {
                     return (long) (at - frontAt);
                 }
-                if (head.size() < window) {
-                    return frontAt < 0 && indexOf(head, element) >= 0 ? (long) indexOf(head, element) : null;
+                if (head.size() < window) { // the whole list was read
+                    int plain = frontAt < 0 ? indexOf(head, element) : -1;
+                    return plain < 0 ? null : (long) plain;
                 }
                 window *= 2;
             }

@@ -102,9 +102,4 @@ public final class ExporterState {
     public PollCounters counters() {
         return counters;
     }
-
-    /** Unix time now. */
-    double nowSeconds() {
-        return clock.now().wallSeconds();
-    }
 }

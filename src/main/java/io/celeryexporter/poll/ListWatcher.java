@@ -57,12 +57,7 @@ final class ListWatcher {
     /**
      * What the snapshot reads of this list. A list that was empty at the last poll needs only its length: if it has
      * filled since, {@link #refill()} reads it again, whole, and every element in it is an arrival.
-     */
-    ListProbe probe() {
-        return probe(true);
-    }
-
-    /**
+     *
      * @param lpos the broker has {@code LPOS}; without it the snapshot reads the newest elements instead, as many as
      *             twice the last poll's arrivals (at least 16, at most {@link #SEARCH_LIMIT}), to keep its cost in
      *             step with the traffic

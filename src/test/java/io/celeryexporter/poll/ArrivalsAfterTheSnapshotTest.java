@@ -75,7 +75,7 @@ class ArrivalsAfterTheSnapshotTest {
 
     /** The poller's snapshot of this one list, the refill read included. */
     private static ListReading snapshot(RedisBroker broker, ListWatcher watcher) {
-        ListReading reading = broker.snapshot(List.of(watcher.probe()), List.of()).lists().get(0);
+        ListReading reading = broker.snapshot(List.of(watcher.probe(true)), List.of()).lists().get(0);
         return watcher.needsRefill(reading)
                 ? broker.snapshot(List.of(watcher.refill()), List.of()).lists().get(0) : reading;
     }

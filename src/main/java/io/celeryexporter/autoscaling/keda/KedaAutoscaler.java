@@ -50,6 +50,16 @@ public final class KedaAutoscaler implements Autoscaler {
         public Spec {
             triggers = List.copyOf(triggers);
         }
+
+        Spec withTriggers(List<Trigger> replaced) {
+            return new Spec(name, replaced, minReplicaCount, maxReplicaCount, idleReplicaCount, pollingInterval,
+                    cooldownPeriod, behavior, modifiers, fallback);
+        }
+
+        Spec withModifiers(Modifiers replaced) {
+            return new Spec(name, triggers, minReplicaCount, maxReplicaCount, idleReplicaCount, pollingInterval,
+                    cooldownPeriod, behavior, replaced, fallback);
+        }
     }
 
     static final String COMPOSITE = "composite-metric";
@@ -196,18 +206,14 @@ public final class KedaAutoscaler implements Autoscaler {
     public KedaAutoscaler withTarget(String input, double value) {
         if (input.equals(COMPOSITE) && spec.modifiers() != null) {
             Modifiers m = spec.modifiers();
-            return new KedaAutoscaler(new Spec(spec.name(), spec.triggers(), spec.minReplicaCount(),
-                    spec.maxReplicaCount(), spec.idleReplicaCount(), spec.pollingInterval(), spec.cooldownPeriod(),
-                    spec.behavior(), new Modifiers(m.formula(), value, m.activationTarget(), m.type()),
-                    spec.fallback()), syncPeriod, settings);
+            return new KedaAutoscaler(spec.withModifiers(new Modifiers(m.formula(), value, m.activationTarget(),
+                    m.type())), syncPeriod, settings);
         }
         List<MetricSpec> retargeted = MetricSpec.retarget(inputs(), input, value);
         List<Trigger> triggers = new ArrayList<>();
         for (int i = 0; i < spec.triggers().size(); i++) {
             triggers.add(new Trigger(retargeted.get(i), spec.triggers().get(i).activationThreshold()));
         }
-        return new KedaAutoscaler(new Spec(spec.name(), triggers, spec.minReplicaCount(), spec.maxReplicaCount(),
-                spec.idleReplicaCount(), spec.pollingInterval(), spec.cooldownPeriod(), spec.behavior(),
-                spec.modifiers(), spec.fallback()), syncPeriod, settings);
+        return new KedaAutoscaler(spec.withTriggers(triggers), syncPeriod, settings);
     }
 }

@@ -157,6 +157,16 @@ class KedaAutoscalerTest {
     }
 
     @Test
+    void aSweepRetargetsATriggerOrTheCompositeMetric() throws Exception {
+        KedaAutoscaler plain = read(HEAD + "  triggers:\n" + prometheus("q", "max(celery_queue_length)", "10", ""));
+        assertEquals(25, plain.withTarget("q", 25).hpa().metrics().get(0).target().value());
+        assertEquals(10, plain.hpa().metrics().get(0).target().value(), "the original is left as it was");
+        KedaAutoscaler composite = read(HEAD + "  advanced:\n    scalingModifiers: {formula: \"q / 10\", target: \"1\"}\n"
+                + "  triggers:\n" + prometheus("q", "max(celery_queue_length)", "10", ""));
+        assertEquals(3, composite.withTarget(KedaAutoscaler.COMPOSITE, 3).hpa().metrics().get(0).target().value());
+    }
+
+    @Test
     void unknownScaledObjectFieldsAreNamed() {
         ManifestException e = assertThrows(ManifestException.class, () -> read(HEAD + "  cooldownPeriods: 30\n"
                 + "  triggers:\n" + prometheus("q", "max(celery_queue_length)", "10", "")));
