@@ -65,3 +65,14 @@ if os.environ.get("RECORD_RECEIVED"):
 @app.task(name="demo.nap")
 def nap(seconds):
     time.sleep(seconds)
+
+
+@app.task(name="demo.requeue_once", bind=True, acks_late=True)
+def requeue_once(self):
+    """Rejects itself with requeue the first time it runs (kombu LPUSHes it back), succeeds the second."""
+    from celery.exceptions import Reject
+    import redis as _redis
+
+    marker = "interop:rejected:" + self.request.id
+    if _redis.Redis.from_url(os.environ["BROKER_URL"]).set(marker, "1", nx=True):
+        raise Reject("once", requeue=True)

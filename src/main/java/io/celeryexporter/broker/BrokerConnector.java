@@ -9,6 +9,7 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -21,7 +22,7 @@ public final class BrokerConnector {
 
     /** A read-only view of the broker: what the exporter uses. */
     public static RedisBroker connect(BrokerSettings settings) {
-        return new RedisBroker(openClient(settings));
+        return new RedisBroker(openClient(settings), settings.url().database());
     }
 
     /** A plain client, for the load generator, which writes. The exporter itself never uses this. */
@@ -56,7 +57,10 @@ public final class BrokerConnector {
                 .database(url.database())
                 .connectionTimeoutMillis(timeout)
                 .socketTimeoutMillis(timeout)
-                .clientName(CLIENT_NAME);
+                .clientName(CLIENT_NAME)
+                // RESP2 everywhere: a subscribed connection answers PING in order with the messages as a
+                // ["pong", token] array, which Jedis reads; and servers before Redis 6 speak nothing else
+                .protocol(RedisProtocol.RESP2);
         if (url.scheme() == BrokerUrl.Scheme.REDISS) {
             TlsSettings tls = settings.tls().withUrlDefaults(url);
             SSLParameters parameters = new SSLParameters();
@@ -77,7 +81,7 @@ public final class BrokerConnector {
      */
     private static GenericObjectPoolConfig<Connection> poolConfig() {
         GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
-        pool.setMaxTotal(4);
+        pool.setMaxTotal(4); // the poller's connection, and the keyspace-event subscription's
         pool.setMaxIdle(2);
         pool.setMinIdle(0);
         pool.setTestOnBorrow(true);

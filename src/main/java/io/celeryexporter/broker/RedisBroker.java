@@ -6,6 +6,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.DoubleSupplier;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -38,12 +40,14 @@ public final class RedisBroker implements AutoCloseable {
     public static final int LISTS_PER_TRANSACTION = 64;
 
     private final UnifiedJedis client;
+    private final int database;
     /** Whether the server has LPOS; null until asked. */
     private volatile Boolean lpos;
     private volatile boolean clusterChecked;
 
-    RedisBroker(UnifiedJedis client) {
+    RedisBroker(UnifiedJedis client, int database) {
         this.client = client;
+        this.database = database;
     }
 
     /**
@@ -250,6 +254,35 @@ public final class RedisBroker implements AutoCloseable {
             return new AnchoredRange(length.get(), anchorPosition.get(),
                     markerPosition == null ? null : markerPosition.get(), elements.get());
         });
+    }
+
+    /**
+     * The server's {@code notify-keyspace-events}; empty when the server will not say ({@code CONFIG} renamed away,
+     * as managed services do, or left out of the user's ACL). Reading it changes nothing.
+     */
+    public Optional<NotificationFlags> notificationFlags() {
+        return call(() -> {
+            try {
+                Map<String, String> config = client.configGet("notify-keyspace-events");
+                String flags = config.get("notify-keyspace-events");
+                return flags == null ? Optional.<NotificationFlags>empty() : Optional.of(new NotificationFlags(flags));
+            } catch (JedisDataException e) {
+                return Optional.<NotificationFlags>empty();
+            }
+        });
+    }
+
+    /**
+     * Starts receiving the list events of this broker's database on a connection of its own.
+     *
+     * @param keyPrefix the prefix of every watched key (kombu's {@code global_keyprefix})
+     * @param clock     monotonic seconds, to stamp each event as it is received
+     */
+    public ListEventSubscriber subscribeToListEvents(ListEventSubscriber.Channels channels, byte[] keyPrefix,
+                                                     DoubleSupplier clock) {
+        ListEventSubscriber subscriber = new ListEventSubscriber(client, database, channels, keyPrefix, clock);
+        subscriber.start();
+        return subscriber;
     }
 
     /** Every key matching a glob pattern, read with SCAN (never KEYS), page by page. */

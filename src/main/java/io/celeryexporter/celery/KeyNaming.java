@@ -25,6 +25,11 @@ public record KeyNaming(String prefix, String separator) {
         return bytes(prefix + name);
     }
 
+    /** The prefix every key starts with, as bytes. */
+    public byte[] prefixBytes() {
+        return bytes(prefix);
+    }
+
     public byte[] unackedKey() {
         return bytes(prefix + "unacked");
     }

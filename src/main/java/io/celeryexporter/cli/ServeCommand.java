@@ -14,6 +14,8 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -50,6 +52,25 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Time between two polls of the broker. Default: ${DEFAULT-VALUE}.")
     Duration pollInterval;
 
+    @Option(names = "--flows", paramLabel = "SOURCE", defaultValue = "auto", converter = FlowsConverter.class,
+            description = {"Where arrivals, departures and waits come from: auto (Redis keyspace notifications when",
+                "the broker publishes list events, else snapshots), keyspace-events (subscribe even where CONFIG GET",
+                "is refused), or snapshots (polls only: lower bounds). Default: ${DEFAULT-VALUE}."})
+    ExporterConfig.Flows flows;
+
+    /** {@code auto}, {@code keyspace-events}, {@code snapshots}. */
+    static final class FlowsConverter implements ITypeConverter<ExporterConfig.Flows> {
+        @Override
+        public ExporterConfig.Flows convert(String value) {
+            for (ExporterConfig.Flows f : ExporterConfig.Flows.values()) {
+                if (f.name().replace('_', '-').equalsIgnoreCase(value.strip())) {
+                    return f;
+                }
+            }
+            throw new TypeConversionException("'" + value + "' is not one of auto, keyspace-events, snapshots");
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         BrokerSettings settings = broker.settings();
@@ -58,7 +79,7 @@ public final class ServeCommand implements Callable<Integer> {
                 .withLimits(new HttpLimits(readTimeout, HttpLimits.DEFAULT.maxHeaderBytes(),
                         HttpLimits.DEFAULT.maxHeaders()))
                 .withTelemetryPath(telemetryPath);
-        ExporterConfig config = queues.config(pollInterval);
+        ExporterConfig config = queues.config(pollInterval).withFlows(flows);
         CountDownLatch stopped = new CountDownLatch(1);
         Exporter exporter = Exporter.start(BrokerConnector.connect(settings), settings.url().redacted(), config,
                 queues.decoder(), listen, web, Version.current());

@@ -21,12 +21,14 @@ import java.net.InetSocketAddress;
 public final class Exporter implements AutoCloseable {
 
     private final RedisBroker broker;
+    private final Poller poller;
     private final PollLoop loop;
     private final WebServer web;
     private final ExporterState state;
 
-    private Exporter(RedisBroker broker, PollLoop loop, WebServer web, ExporterState state) {
+    private Exporter(RedisBroker broker, Poller poller, PollLoop loop, WebServer web, ExporterState state) {
         this.broker = broker;
+        this.poller = poller;
         this.loop = loop;
         this.web = web;
         this.state = state;
@@ -62,7 +64,7 @@ public final class Exporter implements AutoCloseable {
         }
         PollLoop loop = new PollLoop(poller, state, config.pollInterval());
         loop.start();
-        return new Exporter(broker, loop, server, state);
+        return new Exporter(broker, poller, loop, server, state);
     }
 
     public InetSocketAddress address() {
@@ -77,6 +79,7 @@ public final class Exporter implements AutoCloseable {
     public void close() {
         web.close();
         loop.close();
+        poller.close();
         broker.close();
     }
 }

@@ -2,6 +2,7 @@ package io.celeryexporter.metrics;
 
 import io.celeryexporter.poll.ExporterConfig;
 import io.celeryexporter.poll.ExporterState;
+import io.celeryexporter.poll.FlowStatus;
 import io.celeryexporter.poll.PollResult;
 import io.celeryexporter.poll.QueueStats;
 import io.celeryexporter.poll.UndecodableCounter;
@@ -90,8 +91,10 @@ public final class QueueCollector implements MultiCollector {
         List<GaugeDataPointSnapshot> oldest = new ArrayList<>();
         List<GaugeDataPointSnapshot> average = new ArrayList<>();
         List<GaugeDataPointSnapshot> lowerBound = new ArrayList<>();
+        List<GaugeDataPointSnapshot> exact = new ArrayList<>();
         List<CounterDataPointSnapshot> enqueued = new ArrayList<>();
         List<CounterDataPointSnapshot> dequeued = new ArrayList<>();
+        List<CounterDataPointSnapshot> restored = new ArrayList<>();
         List<HistogramDataPointSnapshot> waits = new ArrayList<>();
         for (QueueStats q : result.queues()) {
             Labels queue = Labels.of(QUEUE, q.name());
@@ -99,8 +102,10 @@ public final class QueueCollector implements MultiCollector {
             oldest.add(point(queue, w.oldestAge()));
             average.add(point(queue, w.averageWait()));
             lowerBound.add(point(queue, w.ageIsLowerBound() ? 1 : 0));
+            exact.add(point(queue, w.countsExact() ? 1 : 0));
             enqueued.add(CounterDataPointSnapshot.builder().labels(queue).value(w.enqueued()).build());
             dequeued.add(CounterDataPointSnapshot.builder().labels(queue).value(w.dequeued()).build());
+            restored.add(CounterDataPointSnapshot.builder().labels(queue).value(w.restored()).build());
             waits.add(HistogramDataPointSnapshot.builder().labels(queue)
                     .classicHistogramBuckets(ClassicHistogramBuckets.of(HISTOGRAM_BOUNDS, w.waits().counts()))
                     .sum(w.waits().sum()).build());
@@ -114,10 +119,20 @@ public final class QueueCollector implements MultiCollector {
         out.metricSnapshot(gauge("celery_queue_age_lower_bound",
                 "1 while the oldest age is only a lower bound: the task was queued before the exporter started and"
                         + " carries no time of its own.", null, lowerBound));
+        out.metricSnapshot(gauge("celery_queue_counts_exact",
+                "1 while enqueued, dequeued and the wait histogram count every task (from Redis keyspace"
+                        + " notifications); 0 while they are lower bounds (from snapshots: tasks that come and go"
+                        + " between two polls are missed).", null, exact));
         out.metricSnapshot(counter("celery_queue_enqueued",
-                "Tasks the exporter saw arrive in the queue.", enqueued));
+                "Tasks the exporter saw arrive in the queue; a lower bound where celery_queue_counts_exact is 0.",
+                enqueued));
         out.metricSnapshot(counter("celery_queue_dequeued",
-                "Tasks the exporter saw leave the queue (taken by workers).", dequeued));
+                "Tasks the exporter saw leave the queue (taken by workers); a lower bound where"
+                        + " celery_queue_counts_exact is 0. A task kombu restores and a worker takes again counts"
+                        + " twice; celery_queue_restored_total counts the restores.", dequeued));
+        out.metricSnapshot(counter("celery_queue_restored",
+                "Tasks kombu put back at the consuming end (unacked tasks restored after a worker's connection"
+                        + " closed or the visibility timeout passed).", restored));
         List<GaugeDataPointSnapshot> tasks = new ArrayList<>();
         for (QueueStats q : result.queues()) {
             q.tasksByName().forEach((task, n) -> tasks.add(point(Labels.of(QUEUE, q.name(), "task_name", task), n)));
@@ -178,6 +193,22 @@ public final class QueueCollector implements MultiCollector {
                         + ListTracker.SKEW_TOLERANCE_SECONDS + " s (a producer's or this exporter's wall clock is off"
                         + " or stepped); their age was clamped to what was seen.",
                 List.of(CounterDataPointSnapshot.builder().value(state.counters().clockSkew().total()).build())));
+        FlowStatus flows = state.counters().flows();
+        out.metricSnapshot(gauge("celery_exporter_flow_source_info",
+                "Where arrivals, departures and waits come from: source=\"keyspace-events\" (exact) or"
+                        + " \"snapshots\" (lower bounds); the value is always 1.", null,
+                List.of(point(Labels.of("source", flows.source().label()), 1))));
+        out.metricSnapshot(counter("celery_exporter_keyspace_events",
+                "List events (pushes and pops of the watched lists) received as keyspace notifications.",
+                List.of(CounterDataPointSnapshot.builder().value(flows.eventsReceived()).build())));
+        out.metricSnapshot(counter("celery_exporter_event_gaps",
+                "Times the keyspace events may have missed some: reason=\"subscription_lost\" (the subscription"
+                        + " dropped and was made again), \"mismatch\" (a list's polled length disagreed with its"
+                        + " events and was reconciled with it).",
+                List.of(CounterDataPointSnapshot.builder().labels(Labels.of("reason", "subscription_lost"))
+                                .value(flows.subscriptionsLost()).build(),
+                        CounterDataPointSnapshot.builder().labels(Labels.of("reason", "mismatch"))
+                                .value(flows.mismatches()).build())));
         out.metricSnapshot(gauge("celery_exporter_build_info", "Version of the exporter; the value is always 1.",
                 null, List.of(point(Labels.of("version", version), 1))));
     }

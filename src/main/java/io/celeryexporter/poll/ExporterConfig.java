@@ -17,10 +17,32 @@ import java.util.regex.Pattern;
  * @param breakdown          per-task-name counts, or {@link TaskBreakdownConfig#OFF}
  * @param filter             which discovered queues to export ({@code --queue.include}, {@code --queue.exclude})
  * @param collectors         which optional metric families to serve ({@code --[no-]collector.NAME})
+ * @param flows              where arrivals, departures and waits come from ({@code --flows})
  */
 public record ExporterConfig(KeyNaming naming, PrioritySteps steps, List<String> queues, Duration pollInterval,
                              Duration discoveryInterval, TaskBreakdownConfig breakdown, QueueFilter filter,
-                             Collectors collectors) {
+                             Collectors collectors, Flows flows) {
+
+    /** Where arrivals, departures and waits come from. */
+    public enum Flows {
+        /** Keyspace notifications when the broker publishes list events, snapshots otherwise. */
+        AUTO,
+        /** Keyspace notifications, subscribed to whatever CONFIG GET says (for a server that hides its config). */
+        KEYSPACE_EVENTS,
+        /** Polled snapshots only: tasks that come and go between two polls are not seen. */
+        SNAPSHOTS
+    }
+
+    public ExporterConfig(KeyNaming naming, PrioritySteps steps, List<String> queues, Duration pollInterval,
+                          Duration discoveryInterval, TaskBreakdownConfig breakdown, QueueFilter filter,
+                          Collectors collectors) {
+        this(naming, steps, queues, pollInterval, discoveryInterval, breakdown, filter, collectors, Flows.SNAPSHOTS);
+    }
+
+    public ExporterConfig withFlows(Flows flows) {
+        return new ExporterConfig(naming, steps, queues, pollInterval, discoveryInterval, breakdown, filter,
+                collectors, flows);
+    }
 
     /**
      * Regexes over discovered queue names, matched against the whole name; an explicit {@code --queue} list is

@@ -1,5 +1,6 @@
 package io.celeryexporter.poll;
 
+import io.celeryexporter.broker.ListEvent;
 import io.celeryexporter.broker.ListProbe;
 import io.celeryexporter.broker.ListReading;
 import io.celeryexporter.broker.RedisBroker;
@@ -9,6 +10,8 @@ import io.celeryexporter.celery.UndecodableMessageException;
 import io.celeryexporter.tracking.ListObservation;
 import io.celeryexporter.tracking.ListTracker;
 import io.celeryexporter.tracking.PollTime;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -21,6 +24,10 @@ import java.util.Optional;
  * the list holds only arrivals anyway. It reads the snapshot's newest element's position in the same call, since
  * pushes made after the snapshot would otherwise count as arrivals of this poll, and the breakdown would read older
  * elements as new ones.
+ *
+ * <p>With keyspace notifications the tracker follows the list's events instead ({@link #replay}); the snapshot then
+ * checks them. The length the events give must match the snapshot's at some point between the last event received
+ * before it was sent and the last one received after it: where the snapshot fell among those is unknown.
  */
 final class ListWatcher {
 
@@ -46,6 +53,9 @@ final class ListWatcher {
     private TaskMessage head;
     /** The current head's clock skew is counted already: once per message, not once per poll. */
     private boolean skewCounted;
+    /** The subscription epoch of the last observation from events whose snapshot was synced; -1 otherwise. */
+    private long eventEpoch = -1;
+    private boolean countsExact;
 
     /** @param breakdown per-task-name counts to keep in step with the list, or null when not wanted */
     ListWatcher(byte[] key, String queue, TaskBreakdown breakdown) {
@@ -85,8 +95,9 @@ final class ListWatcher {
         return new ListProbe(key, null, SEARCH_LIMIT, true);
     }
 
+    /** @param events this list's keyspace events since the last observation, or null when the poll uses none */
     ListTracker.View observe(ListReading reading, RedisBroker broker, MessageDecoder decoder,
-                             PollCounters counters, PollTime now, TaskBreakdown.Budget budget) {
+                             PollCounters counters, PollTime now, TaskBreakdown.Budget budget, PendingEvents events) {
         long length = reading.length();
         boolean newHead = readHead(reading.oldest(), decoder, counters.undecodable());
         double headTime = Double.NaN;
@@ -110,11 +121,23 @@ final class ListWatcher {
                     || (newHead && head != null && head.redelivered()));
             breakdown.update(length, arrivals, length > 0 ? reading.newest() : null, restored, broker, budget);
         }
+        ListTracker.View view;
+        if (events == null || !seen) {
+            view = tracker.update(observation, now); // a first look: the snapshot holds what the events did so far
+            countsExact = false;
+        } else {
+            boolean consistent = replay(events, length, now.monotonicSeconds());
+            if (!consistent) {
+                counters.flows().recordMismatch();
+            }
+            countsExact = consistent && events.synced() && events.epoch() == eventEpoch;
+            view = tracker.viewAt(observation, now);
+        }
+        eventEpoch = events != null && events.synced() ? events.epoch() : -1;
         seen = true;
-        everHeldTasks |= length > 0;
+        everHeldTasks |= length > 0 || view.enqueued() > 0; // with events, a list that fills and drains in between
         lastLength = length;
         lastNewest = length > 0 ? reading.newest() : null;
-        ListTracker.View view = tracker.update(observation, now);
         if (newHead) {
             skewCounted = false;
         }
@@ -123,6 +146,63 @@ final class ListWatcher {
             skewCounted = true;
         }
         return view;
+    }
+
+    /**
+     * Feeds the events to the tracker and checks them against the snapshot's length; where no point among them
+     * matches it, some went missing, and the tracker is brought in line with the snapshot (plus what the events
+     * after the closest point changed). Returns whether they matched.
+     */
+    private boolean replay(PendingEvents pending, long snapshotLength, double now) {
+        List<ListEvent> events = pending.events();
+        long length = tracker.length();
+        long closest = length;
+        boolean matched = false;
+        for (int i = 0; i <= events.size(); i++) {
+            if (i >= pending.certain()) {
+                matched |= length == snapshotLength;
+                if (Math.abs(length - snapshotLength) < Math.abs(closest - snapshotLength) || i == pending.certain()) {
+                    closest = length;
+                }
+            }
+            if (i < events.size()) {
+                length = lengthAfter(length, events.get(i).kind());
+            }
+        }
+        for (ListEvent e : events) {
+            switch (e.kind()) {
+                case PUSHED_NEWEST -> tracker.pushed(e.at());
+                case PUSHED_OLDEST -> tracker.restored(e.at());
+                case POPPED_OLDEST -> tracker.popped(e.at());
+                case POPPED_NEWEST -> tracker.poppedNewest(e.at());
+            }
+        }
+        if (!matched) {
+            tracker.correct(Math.max(0, snapshotLength + (length - closest)), now);
+        }
+        return matched;
+    }
+
+    /** The tracker's length after one event; a pop of an empty model changes nothing, as in the tracker. */
+    private static long lengthAfter(long length, ListEvent.Kind kind) {
+        return switch (kind) {
+            case PUSHED_NEWEST, PUSHED_OLDEST -> length + 1;
+            case POPPED_OLDEST, POPPED_NEWEST -> Math.max(0, length - 1);
+        };
+    }
+
+    /** Whether the last observation counted arrivals, departures and waits from complete events. */
+    boolean countsExact() {
+        return countsExact;
+    }
+
+    String eventKey() {
+        return eventKey(key);
+    }
+
+    /** A list key as the keyspace events name it: its bytes as ISO-8859-1 characters. */
+    static String eventKey(byte[] key) {
+        return new String(key, StandardCharsets.ISO_8859_1);
     }
 
     private long arrivals(ListReading reading, RedisBroker broker) {

@@ -14,6 +14,7 @@ import io.celeryexporter.tracking.TaskNames;
 import io.celeryexporter.tracking.WaitHistogram;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,7 +27,7 @@ import java.util.TreeSet;
  * unacked count in one atomic snapshot, update the wait trackers, then tally the unacked hash. Not thread-safe: one
  * poller thread owns it and the state it carries between polls.
  */
-public final class Poller implements PollSource {
+public final class Poller implements PollSource, AutoCloseable {
 
     private final RedisBroker broker;
     private final ExporterConfig config;
@@ -37,6 +38,8 @@ public final class Poller implements PollSource {
     /** Per queue, per priority step: the state carried from poll to poll. */
     private final Map<String, Map<Integer, ListWatcher>> watchers = new HashMap<>();
     private final TaskNames taskNames;
+    private final KeyspaceEvents events;
+    private List<String> watchedQueues = List.of();
 
     private RoutingTable routing = RoutingTable.EMPTY;
     private double nextDiscovery = Double.NEGATIVE_INFINITY;
@@ -50,6 +53,8 @@ public final class Poller implements PollSource {
         this.decoder = decoder;
         this.counters = counters;
         this.taskNames = new TaskNames(config.breakdown().maxNames());
+        this.events = new KeyspaceEvents(broker, config.flows(), config.naming().prefixBytes(), clock,
+                counters.flows());
     }
 
     /** One queue as read, before the unacked tally adds its reserved and scheduled counts. */
@@ -70,6 +75,11 @@ public final class Poller implements PollSource {
                 ? routing.queues().stream().filter(config.filter()::accepts).toList() : config.queues();
         List<Integer> steps = config.steps().steps();
         watchers.keySet().retainAll(queues);
+        boolean useEvents = events.startPoll();
+        if (useEvents && !queues.equals(watchedQueues)) {
+            events.watch(eventKeys(queues, steps));
+            watchedQueues = List.copyOf(queues);
+        }
         boolean lpos = broker.hasLpos();
         byte[] unackedKey = config.naming().unackedKey();
         int queuesPerRead = Math.max(1, RedisBroker.LISTS_PER_TRANSACTION / steps.size());
@@ -82,23 +92,31 @@ public final class Poller implements PollSource {
             List<String> group = queues.subList(from, Math.min(queues.size(), from + queuesPerRead));
             List<ListWatcher> order = watchersOf(group, steps);
             List<ListProbe> probes = order.stream().map(w -> w.probe(lpos)).toList();
+            if (useEvents) {
+                events.beforeSnapshot(order.stream().map(ListWatcher::eventKey).toList());
+            }
             BrokerSnapshot snapshot = broker.snapshot(probes, from == 0 ? List.of(unackedKey) : List.of(),
                     steps.size());
             if (from == 0) {
                 unackedLength = snapshot.hashLengths().get(0);
             }
             List<ListReading> readings = withRefills(order, snapshot.lists());
+            if (useEvents) {
+                events.afterSnapshot();
+            }
             takenAt = clock.now();
             int i = 0;
             for (String queue : group) {
                 TreeMap<Integer, Long> lengthByStep = new TreeMap<>();
                 Set<Integer> stepsInUse = new TreeSet<>(List.of(steps.get(0)));
+                boolean exact = useEvents;
                 List<ListTracker.View> views = new ArrayList<>(steps.size());
                 WaitHistogram.Snapshot waits = WaitHistogram.Snapshot.EMPTY;
                 for (int step : steps) {
                     ListWatcher watcher = order.get(i);
                     ListTracker.View view = watcher.observe(readings.get(i), broker, decoder, counters, takenAt,
-                            budget);
+                            budget, useEvents ? events.take(watcher.eventKey()) : null);
+                    exact &= watcher.countsExact();
                     i++;
                     lengthByStep.put(step, view.length());
                     if (watcher.everHeldTasks()) {
@@ -107,7 +125,7 @@ public final class Poller implements PollSource {
                     views.add(view);
                     waits = waits.plus(watcher.tracker().waits());
                 }
-                read.add(new QueueReading(queue, lengthByStep, stepsInUse, QueueWait.combine(views, waits),
+                read.add(new QueueReading(queue, lengthByStep, stepsInUse, QueueWait.combine(views, waits, exact),
                         taskCounts(watchers.get(queue).values())));
             }
             from += group.size();
@@ -121,6 +139,16 @@ public final class Poller implements PollSource {
         }
         return new PollResult(stats, takenAt, (System.nanoTime() - startNanos) / 1e9,
                 lpos ? PollResult.ArrivalSearch.LPOS : PollResult.ArrivalSearch.LRANGE);
+    }
+
+    private Set<String> eventKeys(List<String> queues, List<Integer> steps) {
+        Set<String> keys = new HashSet<>(queues.size() * steps.size() * 2);
+        for (String queue : queues) {
+            for (int step : steps) {
+                keys.add(ListWatcher.eventKey(config.naming().listKey(queue, step)));
+            }
+        }
+        return keys;
     }
 
     /** The watchers of these queues' lists, queue by queue and step by step. */
@@ -188,8 +216,15 @@ public final class Poller implements PollSource {
     private void refreshRoutingIfDue() {
         double now = clock.now().monotonicSeconds();
         if (now >= nextDiscovery) {
+            events.refresh();
             routing = QueueDiscovery.read(broker, config.naming());
             nextDiscovery = now + config.discoveryInterval().toMillis() / 1000.0;
         }
+    }
+
+    /** Stops listening to keyspace notifications. */
+    @Override
+    public void close() {
+        events.close();
     }
 }

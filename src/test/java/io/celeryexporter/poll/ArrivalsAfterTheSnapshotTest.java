@@ -83,7 +83,7 @@ class ArrivalsAfterTheSnapshotTest {
     private ListTracker.View observe(ListWatcher watcher, ListReading reading, RedisBroker broker) {
         now += 1;
         return watcher.observe(reading, broker, decoder, counters, new PollTime(1_800_000_000 + now, now),
-                new TaskBreakdown.Budget(100));
+                new TaskBreakdown.Budget(100), null);
     }
 
     private Map<String, Long> counts(ListWatcher watcher) {

@@ -64,7 +64,7 @@ class HostileInputTest {
             for (int i = 0; i < bad.size(); i++) {
                 celery.unacked("bad-" + i, bad.get(i));
             }
-            Poller poller = new Poller(broker, config, new MessageDecoder(List.of()), new PollCounters(undecodable, new ClockSkewCounter()), PollClock.system());
+            Poller poller = new Poller(broker, config, new MessageDecoder(List.of()), new PollCounters(undecodable, new ClockSkewCounter(), new FlowStatus()), PollClock.system());
             long expectedLength = bad.size() + 3;
             for (int round = 0; round <= bad.size() + 1; round++) {
                 QueueStats q = poller.poll().queues().stream().filter(s -> s.name().equals("hostile")).findFirst()

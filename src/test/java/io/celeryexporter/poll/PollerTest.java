@@ -33,7 +33,7 @@ class PollerTest {
         ExporterConfig config = new ExporterConfig(KeyNaming.withPrefix(prefix), steps, queues, Duration.ofSeconds(1),
                 Duration.ofSeconds(30));
         try (RedisBroker broker = Brokers.connect(REDIS.url(), Duration.ofSeconds(2))) {
-            return new Poller(broker, config, new MessageDecoder(List.of()), new PollCounters(undecodable, new ClockSkewCounter()), PollClock.system()).poll();
+            return new Poller(broker, config, new MessageDecoder(List.of()), new PollCounters(undecodable, new ClockSkewCounter(), new FlowStatus()), PollClock.system()).poll();
         }
     }
 

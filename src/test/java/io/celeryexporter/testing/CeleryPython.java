@@ -21,7 +21,7 @@ public final class CeleryPython implements AutoCloseable {
 
     private static final String PYTHON = "/usr/bin/python3";
     private static final List<String> SCRIPTS =
-            List.of("celery_app.py", "publish.py", "inspect_worker.py", "produce_timed.py");
+            List.of("celery_app.py", "publish.py", "inspect_worker.py", "produce_timed.py", "restore.py");
 
     private final Path dir;
     private final Map<String, String> env = new HashMap<>();

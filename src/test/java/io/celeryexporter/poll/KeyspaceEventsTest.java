@@ -1,0 +1,135 @@
+package io.celeryexporter.poll;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.celeryexporter.broker.RedisBroker;
+import io.celeryexporter.celery.KeyNaming;
+import io.celeryexporter.celery.MessageDecoder;
+import io.celeryexporter.celery.PrioritySteps;
+import io.celeryexporter.testing.Brokers;
+import io.celeryexporter.testing.HealthyTraffic;
+import io.celeryexporter.testing.RedisServer;
+import io.celeryexporter.tracking.PollClock;
+import io.celeryexporter.tracking.QueueWait;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * Arrivals, departures and waits at the normal operating point, where workers keep up and the queue is empty at
+ * nearly every poll, on a real Redis with keyspace notifications on and off. The truth is what the traffic itself
+ * logged.
+ */
+class KeyspaceEventsTest {
+
+    private static final String QUEUE = "healthy";
+    private static final Duration POLL = Duration.ofMillis(500);
+    private static final Duration RUN = Duration.ofSeconds(8);
+
+    /**
+     * What the exporter reported after the traffic drained and what it saw on the way, with the truth the traffic
+     * logged.
+     */
+    private record Outcome(QueueWait waiting, long maxLength, boolean exactThroughout, FlowStatus.Source source,
+                           FlowStatus flows,
+                           long published, long consumed, double meanWait) {}
+
+    private static Outcome run(RedisServer server, KeyNaming naming, PrioritySteps steps, List<Integer> priorities,
+                               Runnable midway) throws Exception {
+        ExporterConfig config = new ExporterConfig(naming, steps, List.of(QUEUE), POLL, Duration.ofSeconds(30),
+                ExporterConfig.TaskBreakdownConfig.OFF).withFlows(ExporterConfig.Flows.AUTO);
+        PollCounters counters = new PollCounters();
+        try (RedisBroker broker = Brokers.connect(server.url() + "/0", Duration.ofSeconds(2));
+             Poller poller = new Poller(broker, config, new MessageDecoder(List.of()), counters, PollClock.system());
+             HealthyTraffic traffic = new HealthyTraffic(server.url(), QUEUE, naming, steps, priorities)) {
+            poller.poll(); // subscribes, and reads the empty queue
+            traffic.start(100, 150);
+            long maxLength = 0;
+            boolean exactThroughout = true;
+            long end = System.nanoTime() + RUN.toNanos();
+            boolean midwayDone = false;
+            while (System.nanoTime() < end) {
+                Thread.sleep(POLL.toMillis()); // the exporter's own cadence, not a wait for a condition
+                PollResult result = poller.poll();
+                maxLength = Math.max(maxLength, result.queues().get(0).length());
+                exactThroughout &= result.queues().get(0).waiting().countsExact();
+                if (!midwayDone && System.nanoTime() > end - RUN.toNanos() / 2) {
+                    midway.run();
+                    midwayDone = true;
+                }
+            }
+            traffic.stopAndDrain();
+            QueueWait last = poller.poll().queues().get(0).waiting();
+            last = poller.poll().queues().get(0).waiting(); // one full interval after the last pop
+            return new Outcome(last, maxLength, exactThroughout, counters.flows().source(), counters.flows(),
+                    traffic.published(),
+                    traffic.consumed(), traffic.meanWait());
+        }
+    }
+
+    private static void assertWithinOnePercent(long truth, long counted, String what) {
+        assertTrue(Math.abs(truth - counted) <= Math.max(1, truth / 100),
+                what + ": counted " + counted + " of " + truth);
+    }
+
+    @Test
+    void withNotificationsOnEveryTaskIsCountedAndEveryWaitIsExact() throws Exception {
+        try (RedisServer server = RedisServer.start("--notify-keyspace-events", "El")) {
+            Outcome o = run(server, KeyNaming.withPrefix(""), PrioritySteps.KOMBU_DEFAULT, List.of(0, 3, 9), () -> {});
+            assertTrue(o.published() >= 700, "traffic ran: " + o.published());
+            assertEquals(o.published(), o.consumed(), "the workers kept up and drained the queue");
+            assertTrue(o.maxLength() <= 10, "a healthy queue: at most " + o.maxLength() + " waiting at a poll");
+            assertWithinOnePercent(o.published(), o.waiting().enqueued(), "enqueued");
+            assertWithinOnePercent(o.consumed(), o.waiting().dequeued(), "dequeued");
+            assertWithinOnePercent(o.consumed(), o.waiting().waits().count(), "histogram count");
+            double mean = o.waiting().waits().sum() / o.waiting().waits().count();
+            assertEquals(o.meanWait(), mean, 0.005, "mean wait, truth " + o.meanWait());
+            assertTrue(o.exactThroughout(), "counts_exact stayed 1");
+            assertTrue(o.waiting().countsExact());
+            assertEquals(FlowStatus.Source.KEYSPACE_EVENTS, o.source());
+            assertEquals(0, o.flows().mismatches());
+            assertEquals(0, o.flows().subscriptionsLost());
+        }
+    }
+
+    @Test
+    void withNotificationsOffTheCountsAreLowerBoundsAndSaySo() throws Exception {
+        try (RedisServer server = RedisServer.start("--notify-keyspace-events", "")) {
+            Outcome o = run(server, KeyNaming.withPrefix(""), PrioritySteps.KOMBU_DEFAULT, List.of(0), () -> {});
+            assertFalse(o.waiting().countsExact());
+            assertEquals(FlowStatus.Source.SNAPSHOTS, o.source());
+            assertTrue(o.waiting().enqueued() <= o.published());
+            assertTrue(o.waiting().enqueued() < o.published() / 2,
+                    "snapshots miss most of a healthy queue's flow: " + o.waiting().enqueued() + " of "
+                            + o.published());
+        }
+    }
+
+    @Test
+    void aDroppedSubscriptionIsReconciledAndCounted() throws Exception {
+        try (RedisServer server = RedisServer.start("--notify-keyspace-events", "El");
+             RedisClient admin = server.client()) {
+            Outcome o = run(server, KeyNaming.withPrefix(""), PrioritySteps.KOMBU_DEFAULT, List.of(0, 9),
+                    () -> admin.sendCommand(redis.clients.jedis.Protocol.Command.CLIENT, "KILL", "TYPE", "pubsub"));
+            assertEquals(1, o.flows().subscriptionsLost());
+            assertWithinOnePercent(o.published(), o.waiting().enqueued(), "enqueued");
+            assertWithinOnePercent(o.consumed(), o.waiting().dequeued(), "dequeued");
+                        assertTrue(o.waiting().countsExact(), "exact again after the reconnect");
+            assertFalse(o.exactThroughout(), "the interval with the gap was reported as not exact");
+        }
+    }
+
+    @Test
+    void keyspaceChannelsAndAGlobalKeyPrefixWork() throws Exception {
+        try (RedisServer server = RedisServer.start("--notify-keyspace-events", "Kl")) {
+            Outcome o = run(server, KeyNaming.withPrefix("pfx*:"), PrioritySteps.KOMBU_DEFAULT, List.of(0, 6),
+                    () -> {});
+            assertWithinOnePercent(o.published(), o.waiting().enqueued(), "enqueued");
+            assertWithinOnePercent(o.consumed(), o.waiting().dequeued(), "dequeued");
+            assertTrue(o.waiting().countsExact());
+        }
+    }
+}
