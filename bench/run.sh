@@ -3,6 +3,8 @@
 #   bench/run.sh                      the full run: depths 1k, 100k, 1M (about five minutes)
 #   bench/run.sh --depths 1000,10000  any harness options (--polls N, --interval-ms N, --rate N, --out DIR)
 #   bench/run.sh jmh                  the JMH microbenchmark of the message decoder
+#   bench/run.sh flows [SECONDS]      arrivals, departures and waits of a healthy queue, from snapshots and from
+#                                     keyspace notifications, and what the notifications cost Redis (bench/FLOWS.md)
 #   bench/run.sh queues [10,100,...]  the queue-count axis (bench/QUEUES.md): this exporter, LLEN per queue and
 #                                     Debian's prometheus-redis-exporter (apt-get install prometheus-redis-exporter)
 set -euo pipefail
@@ -14,6 +16,10 @@ if [ "${1:-}" = "queues" ]; then
   shift
   ./mvnw -q -B -DskipTests package
   exec java ${BENCH_JAVA_OPTS:-} -cp "$cp" io.celeryexporter.bench.QueueCountBench "$@"
+fi
+if [ "${1:-}" = "flows" ]; then
+  shift
+  exec java -cp "$cp" io.celeryexporter.bench.FlowBench "$@"
 fi
 if [ "${1:-}" = "jmh" ]; then
   shift

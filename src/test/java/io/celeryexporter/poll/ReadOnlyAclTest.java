@@ -13,6 +13,7 @@ import io.celeryexporter.testing.CeleryRedis;
 import io.celeryexporter.testing.Fixtures;
 import io.celeryexporter.testing.RealRedis;
 import io.celeryexporter.tracking.PollClock;
+import io.celeryexporter.tracking.QueueWait;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -57,6 +58,50 @@ class ReadOnlyAclTest {
             QueueStats work = result.queues().stream().filter(q -> q.name().equals("work")).findFirst()
                     .orElse(null);
             assertEquals(null, work, "work has no binding, so it is not discovered");
+        }
+    }
+
+    /** The README's additions for keyspace notifications, section "Exact counts". */
+    static final String[] README_EVENTS_ACL = {"SETUSER", "celery-exporter", "&__keyevent@0__:*",
+        "&__keyspace@0__:*", "+subscribe", "+psubscribe", "+config|get"};
+
+    @Test
+    void countsExactlyWithTheDocumentedAdditionsAndFallsBackWithoutThem() throws Exception {
+        try (RedisClient admin = REDIS.client()) {
+            admin.configSet("notify-keyspace-events", "El");
+            try {
+                REDIS.acl(README_ACL);
+                assertEquals(new FlowCheck(2, 1, false), flowsAs(admin),
+                        "no channel rights: snapshots, which miss the task that came and went between the polls");
+                REDIS.acl(README_EVENTS_ACL);
+                assertEquals(new FlowCheck(3, 2, true), flowsAs(admin));
+            } finally {
+                admin.configSet("notify-keyspace-events", "");
+            }
+        }
+    }
+
+    private record FlowCheck(long enqueued, long dequeued, boolean exact) {}
+
+    /**
+     * Two polls as the exporter user; in between, three tasks arrive and two leave: the one queued before and the
+     * first of the three, which came and went unseen by either poll.
+     */
+    private static FlowCheck flowsAs(RedisClient admin) throws Exception {
+        String url = "redis://celery-exporter:exporter-pw@" + REDIS.host() + ":" + REDIS.port() + "/0";
+        ExporterConfig config = new ExporterConfig(KeyNaming.withPrefix(""), PrioritySteps.ALL, List.of("alpha"),
+                Duration.ofSeconds(1), Duration.ofSeconds(30)).withFlows(ExporterConfig.Flows.AUTO);
+        try (RedisBroker broker = Brokers.connect(url, Duration.ofSeconds(2));
+             Poller poller = new Poller(broker, config, new MessageDecoder(List.of()), new PollCounters(),
+                     PollClock.system())) {
+            admin.del("alpha");
+            new CeleryRedis(admin).publish("alpha", 0, 1);
+            poller.poll();
+            new CeleryRedis(admin).publish("alpha", 0, 3);
+            admin.rpop("alpha");
+            admin.rpop("alpha");
+            QueueWait w = poller.poll().queues().get(0).waiting();
+            return new FlowCheck(w.enqueued(), w.dequeued(), w.countsExact());
         }
     }
 }
