@@ -40,16 +40,26 @@ public final class LandingPage {
             html.append("<p>No fresh poll of the broker: queue figures are withheld.</p>");
         } else {
             html.append("<table><tr><th>Queue</th><th>Length</th><th>By priority</th><th>Reserved</th>")
-                    .append("<th>Scheduled</th><th>Oldest age (s)</th><th>Average wait (s)</th></tr>");
+                    .append("<th>Scheduled</th><th>Oldest age (s)</th><th>Average wait (s)</th>")
+                    .append("<th>Enqueued</th><th>Dequeued</th></tr>");
             for (QueueStats q : fresh.get().queues()) {
                 html.append("<tr><td>").append(escape(q.name())).append("</td><td>").append(q.length())
                         .append("</td><td>").append(escape(nonZeroSteps(q))).append("</td><td>")
                         .append(q.reserved()).append("</td><td>").append(q.scheduled()).append("</td><td>")
                         .append(q.waiting().ageIsLowerBound() ? "&ge; " : "")
                         .append(String.format(Locale.ROOT, "%.1f", q.waiting().oldestAge())).append("</td><td>")
-                        .append(String.format(Locale.ROOT, "%.1f", q.waiting().averageWait())).append("</td></tr>");
+                        .append(String.format(Locale.ROOT, "%.1f", q.waiting().averageWait())).append("</td><td>")
+                        .append(q.waiting().countsExact() ? "" : "&ge; ").append(q.waiting().enqueued())
+                        .append("</td><td>").append(q.waiting().countsExact() ? "" : "&ge; ")
+                        .append(q.waiting().dequeued()).append("</td></tr>");
             }
             html.append("</table>");
+            boolean exact = fresh.get().queues().stream().allMatch(q -> q.waiting().countsExact());
+            html.append(exact ? "<p>Arrivals, departures and waits are counted exactly, from Redis keyspace"
+                    + " notifications.</p>" : "<p>&ge; marks a lower bound. Arrivals, departures and waits come from"
+                    + " polls, which miss the tasks that come and go between two of them: most of a healthy queue's"
+                    + " flow. Switch on keyspace notifications (<code>notify-keyspace-events El</code>) for exact"
+                    + " counts; see the README, &ldquo;Exact counts&rdquo;.</p>");
         }
         html.append("<p><a href=\"").append(escape(telemetryPath.substring(1))).append("\">Metrics</a> &middot; ")
                 .append("<a href=\"-/healthy\">Health</a> &middot; ")

@@ -5,6 +5,9 @@ import io.celeryexporter.broker.RedisBroker;
 import io.celeryexporter.celery.KeyNaming;
 import io.celeryexporter.celery.MessageDecoder;
 import io.celeryexporter.celery.PrioritySteps;
+import io.celeryexporter.load.LoadGenerator;
+import io.celeryexporter.load.LoadSettings;
+import io.celeryexporter.load.RateProfile;
 import io.celeryexporter.poll.ExporterConfig;
 import io.celeryexporter.poll.PollCounters;
 import io.celeryexporter.poll.PollResult;
@@ -24,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import redis.clients.jedis.RedisClient;
 
 /**
@@ -38,18 +42,22 @@ public final class FlowBench {
 
     private static final Duration POLL = Duration.ofSeconds(1);
 
-    record Scenario(String name, double in, double out, List<Integer> priorities) {}
+    /** @param loadCommand driven by the {@code load} command's generator instead of {@link HealthyTraffic} */
+    record Scenario(String name, double in, double out, List<Integer> priorities, boolean loadCommand) {}
 
     record Row(Scenario scenario, String flows, long published, long consumed, QueueWait counted, double truthMean) {}
 
     record Cost(int opsPerSecond, String setup, double cpuPercent, double lpushMicros, double rpopMicros,
-                long eventsReceived) {}
+                long eventsPerSecond) {}
 
     public static void main(String[] args) throws Exception {
         Duration run = Duration.ofSeconds(args.length > 0 ? Long.parseLong(args[0]) : 30);
         List<Scenario> scenarios = List.of(
-                new Scenario("100/s in, workers able to take 120/s", 100, 120, List.of(0)),
-                new Scenario("200/s in over priorities 0/3/9, workers able to take 240/s", 200, 240, List.of(0, 3, 9)));
+                new Scenario("`load --rate 100 --consume-rate 120` (the issue's reproduction)", 100, 120, List.of(0),
+                        true),
+                new Scenario("100/s in, workers blocked in BRPOP able to take 120/s", 100, 120, List.of(0), false),
+                new Scenario("200/s in over priorities 0/3/9, workers able to take 240/s", 200, 240, List.of(0, 3, 9),
+                        false));
         List<Row> rows = new ArrayList<>();
         for (Scenario s : scenarios) {
             for (String flags : List.of("", "El")) {
@@ -82,21 +90,46 @@ public final class FlowBench {
             try (RedisBroker broker = Brokers.connect(server.url() + "/0", Duration.ofSeconds(2));
                  Poller poller = new Poller(broker, config, new MessageDecoder(List.of()), new PollCounters(),
                          PollClock.system());
-                 HealthyTraffic traffic = new HealthyTraffic(server.url(), "bench", naming, steps, s.priorities())) {
+                 HealthyTraffic traffic = new HealthyTraffic(server.url(), "bench", naming, steps, s.priorities());
+                 RedisClient loadClient = server.client()) {
                 poller.poll();
-                traffic.start(s.in(), s.out());
+                LoadGenerator load = new LoadGenerator(loadClient, new LoadSettings("bench", List.of("tasks.evaluate"),
+                        s.in(), RateProfile.CONSTANT, run, s.out(), s.priorities(), 0, 0, ""), steps);
+                Thread loadThread = null;
+                AtomicReference<LoadGenerator.Progress> loadResult = new AtomicReference<>();
+                if (s.loadCommand()) {
+                    loadThread = new Thread(() -> {
+                        try {
+                            loadResult.set(load.run(p -> { }));
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }, "bench-load");
+                    loadThread.start();
+                } else {
+                    traffic.start(s.in(), s.out());
+                }
                 long end = System.nanoTime() + run.toNanos();
                 while (System.nanoTime() < end) {
                     Thread.sleep(POLL.toMillis());
                     poller.poll();
                 }
-                traffic.stopAndDrain();
+                if (loadThread != null) {
+                    loadThread.join();
+                } else {
+                    traffic.stopAndDrain();
+                }
                 Thread.sleep(POLL.toMillis());
                 poller.poll();
                 Thread.sleep(POLL.toMillis());
                 PollResult last = poller.poll();
-                return new Row(s, notifyFlags.isEmpty() ? "snapshots (notifications off)" : "keyspace events",
-                        traffic.published(), traffic.consumed(), last.queues().get(0).waiting(), traffic.meanWait());
+                String flows = notifyFlags.isEmpty() ? "snapshots (notifications off)" : "keyspace events";
+                if (loadThread != null) {
+                    return new Row(s, flows, loadResult.get().published(), loadResult.get().consumed(),
+                            last.queues().get(0).waiting(), Double.NaN);
+                }
+                return new Row(s, flows, traffic.published(), traffic.consumed(), last.queues().get(0).waiting(),
+                        traffic.meanWait());
             }
         }
     }
@@ -117,6 +150,9 @@ public final class FlowBench {
             Thread pusher = steady(server, opsPerSecond / 2.0, stop, true);
             Thread popper = steady(server, opsPerSecond / 2.0, stop, false);
             Thread.sleep(2000); // warm up, then measure
+            if (events != null) {
+                events.drain();
+            }
             admin.sendCommand(redis.clients.jedis.Protocol.Command.CONFIG, "RESETSTAT");
             double cpuBefore = mainThreadCpu(admin);
             long start = System.nanoTime();
@@ -138,7 +174,8 @@ public final class FlowBench {
             }
             return new Cost(opsPerSecond, notifyFlags.isEmpty() ? "notifications off"
                     : subscriber ? "on (\"El\"), the exporter subscribed" : "on (\"El\"), nobody subscribed",
-                    cpu, perCall.getOrDefault("lpush", 0.0), perCall.getOrDefault("rpop", 0.0), drained);
+                    cpu, perCall.getOrDefault("lpush", 0.0), perCall.getOrDefault("rpop", 0.0),
+                    Math.round(drained / seconds));
         }
     }
 
@@ -196,6 +233,10 @@ public final class FlowBench {
         return out;
     }
 
+    private static String millis(double seconds) {
+        return String.format(Locale.ROOT, "%.2f ms", seconds * 1000);
+    }
+
     private static String report(String machine, List<Row> rows, List<Cost> costs, Duration run) {
         StringBuilder md = new StringBuilder();
         md.append("# Flows at the normal operating point\n\n");
@@ -213,30 +254,33 @@ public final class FlowBench {
             QueueWait w = r.counted();
             double mean = w.waits().count() == 0 ? 0 : w.waits().sum() / w.waits().count();
             md.append(String.format(Locale.ROOT, "| %s | %s | %,d | %,d (%.1f %%) | %,d | %,d (%.1f %%) | %,d |"
-                            + " %.1f ms | %.1f ms | %d |%n",
+                            + " %s | %s | %d |%n",
                     r.scenario().name(), r.flows(), r.published(), w.enqueued(), 100.0 * w.enqueued() / r.published(),
                     r.consumed(), w.dequeued(), 100.0 * w.dequeued() / r.consumed(), w.waits().count(),
-                    r.truthMean() * 1000, mean * 1000, w.countsExact() ? 1 : 0));
+                    Double.isNaN(r.truthMean()) ? "not logged" : millis(r.truthMean()),
+                    w.waits().count() == 0 ? "no waits" : millis(mean), w.countsExact() ? 1 : 0));
         }
         md.append("\nWithout notifications the counters are lower bounds (`celery_queue_counts_exact` 0) and the"
                 + " histogram holds only the tasks that were still queued at a poll, so its mean leans long. With"
-                + " them, every push and pop is counted and each wait is measured between the two events.\n\n");
+                + " them, every push and pop is counted and each wait is measured between the two events, as the broker saw"
+                + " them; the truth also holds the clients' round trips, so it runs a fraction of a millisecond"
+                + " longer.\n\n");
         md.append("## What the notifications cost Redis\n\n");
         md.append("`LPUSH` and `RPOP` of an 800-byte element on one list, half the operations each, at a steady rate"
                 + " for 10 s after 2 s of warm-up. CPU is the server's main thread (`used_cpu_*_main_thread`) per"
                 + " second of wall time; per-call times are `INFO commandstats`, which include publishing the"
                 + " notification.\n\n");
         md.append("| operations/s | notifications | Redis main-thread CPU | LPUSH µs/call | RPOP µs/call |"
-                + " events the exporter received |\n");
+                + " events/s the exporter received |\n");
         md.append("|---:|---|---:|---:|---:|---:|\n");
         for (Cost c : costs) {
             md.append(String.format(Locale.ROOT, "| %,d | %s | %.1f %% | %.2f | %.2f | %s |%n", c.opsPerSecond(),
                     c.setup(), c.cpuPercent(), c.lpushMicros(), c.rpopMicros(),
                     c.setup().contains("subscribed") && !c.setup().contains("nobody")
-                            ? String.format(Locale.ROOT, "%,d", c.eventsReceived()) : "—"));
+                            ? String.format(Locale.ROOT, "%,d", c.eventsPerSecond()) : "—"));
         }
         md.append("\nThe cost grows with the number of list operations, not with depth or the number of queues;"
-                + " a second subscriber doubles the publishing part. Every list of the database is announced, also"
+                + " each subscriber is sent its own copy of every event. Every list of the database is announced, also"
                 + " those the exporter does not watch (it drops them on receipt).\n");
         return md.toString();
     }

@@ -32,6 +32,12 @@ final class Report {
         this.machine = machine;
     }
 
+    /** FLOWS.md ({@code bench/run.sh flows}) as a section, its headings one level down. */
+    static String flowsSection(String flowsMarkdown) {
+        return "\n" + flowsMarkdown.strip().replace("\n## ", "\n### ").replaceFirst("^# ", "## ")
+                + "\n\n(Copied from [FLOWS.md](FLOWS.md), which `bench/run.sh flows` writes.)\n";
+    }
+
     Map<String, Map<Long, Measurement>> results() {
         return results;
     }
@@ -45,6 +51,10 @@ final class Report {
                     + "`bench/run.sh jmh` (1 fork, 3 warm-up and 5 measured iterations; wide errors on 2 shared cores). "
                     + "Parsing ISO-8601 dates (`eta`, `expires`) dominates the countdown message.\n\n```\n"
                     + Files.readString(jmh).strip() + "\n```\n";
+        }
+        Path flows = dir.resolve("FLOWS.md");
+        if (Files.exists(flows)) {
+            md += flowsSection(Files.readString(flows));
         }
         Files.writeString(dir.resolve("RESULTS.md"), md);
         Files.writeString(dir.resolve("redis-cost.svg"), svg());

@@ -99,6 +99,12 @@ class ExporterHttpTest {
         assertEquals(0, m.value("celery_queue_wait_seconds_count{queue_name=\"evaluation\"}").orElseThrow());
         assertEquals(0, m.value("celery_queue_wait_seconds_bucket{queue_name=\"evaluation\",le=\"3600.0\"}")
                 .orElseThrow());
+        assertEquals(0, m.value("celery_queue_restored_total{queue_name=\"evaluation\"}").orElseThrow());
+        assertEquals(0, m.value("celery_queue_counts_exact{queue_name=\"evaluation\"}").orElseThrow(),
+                "snapshots only: the counters are lower bounds, and say so");
+        assertEquals(1, m.value("celery_exporter_flow_source_info{source=\"snapshots\"}").orElseThrow());
+        assertEquals(0, m.value("celery_exporter_event_gaps_total{reason=\"subscription_lost\"}").orElseThrow());
+        assertEquals(0, m.value("celery_exporter_keyspace_events_total").orElseThrow());
         assertFalse(m.hasFamily("celery_queue_tasks"), "the breakdown is off by default");
         assertTrue(m.hasFamily("jvm_memory_used_bytes"), "JVM metrics are served");
         assertFalse(response.body().contains(PASSWORD));
@@ -138,6 +144,7 @@ class ExporterHttpTest {
         assertTrue(page.body().contains("<th>Oldest age (s)</th>"), page.body());
         assertTrue(page.body().contains("<td>&ge; "), "queued before the start: a lower bound, marked as such");
         assertTrue(page.body().contains("weird &quot;name&quot;"), "names are HTML-escaped");
+        assertTrue(page.body().contains("&ge; marks a lower bound"), "the counts are lower bounds, and it says so");
         assertTrue(page.body().contains("redis://:****@127.0.0.1"));
         assertFalse(page.body().contains(PASSWORD));
         assertTrue(page.body().contains("href=\"metrics\""));

@@ -8,7 +8,13 @@ import io.celeryexporter.broker.RedisBroker;
 import io.celeryexporter.celery.KeyNaming;
 import io.celeryexporter.celery.MessageDecoder;
 import io.celeryexporter.celery.PrioritySteps;
+import io.celeryexporter.exporter.Exporter;
 import io.celeryexporter.testing.Brokers;
+import io.celeryexporter.testing.Eventually;
+import io.celeryexporter.testing.Fixtures;
+import io.celeryexporter.testing.Http;
+import io.celeryexporter.testing.Metrics;
+import io.celeryexporter.web.ListenAddress;
 import io.celeryexporter.testing.HealthyTraffic;
 import io.celeryexporter.testing.RedisServer;
 import io.celeryexporter.tracking.PollClock;
@@ -130,6 +136,39 @@ class KeyspaceEventsTest {
             assertWithinOnePercent(o.published(), o.waiting().enqueued(), "enqueued");
             assertWithinOnePercent(o.consumed(), o.waiting().dequeued(), "dequeued");
             assertTrue(o.waiting().countsExact());
+        }
+    }
+
+    @Test
+    void theServedSeriesAndTheLandingPageSayTheCountsAreExact() throws Exception {
+        try (RedisServer server = RedisServer.start("--notify-keyspace-events", "El");
+             RedisClient redis = server.client()) {
+            ExporterConfig config = new ExporterConfig(KeyNaming.withPrefix(""), PrioritySteps.KOMBU_DEFAULT,
+                    List.of(QUEUE), Duration.ofMillis(200), Duration.ofSeconds(30),
+                    ExporterConfig.TaskBreakdownConfig.OFF).withFlows(ExporterConfig.Flows.AUTO);
+            try (Exporter exporter = Exporter.start(Brokers.connect(server.url(), Duration.ofSeconds(2)),
+                    server.url(), config, new MessageDecoder(List.of()), ListenAddress.parse("127.0.0.1:0"), "test")) {
+                String base = "http://127.0.0.1:" + exporter.address().getPort();
+                Eventually.await(Duration.ofSeconds(10), "a first poll", () -> exporter.state().isReady());
+                byte[] task = Fixtures.celery("v2-json-default.json");
+                for (int i = 0; i < 5; i++) {
+                    redis.lpush(QUEUE.getBytes(), task);
+                    redis.rpop(QUEUE.getBytes()); // gone long before the next poll
+                }
+                Eventually.await(Duration.ofSeconds(10), "the five tasks to be counted", () -> {
+                    Metrics m = Metrics.parse(Http.get(base + "/metrics").body());
+                    return m.value("celery_queue_dequeued_total{queue_name=\"" + QUEUE + "\"}").orElse(0.0) == 5
+                            && m.value("celery_queue_counts_exact{queue_name=\"" + QUEUE + "\"}").orElse(0.0) == 1;
+                });
+                Metrics m = Metrics.parse(Http.get(base + "/metrics").body());
+                assertEquals(5, m.value("celery_queue_enqueued_total{queue_name=\"" + QUEUE + "\"}").orElseThrow());
+                assertEquals(5, m.value("celery_queue_wait_seconds_count{queue_name=\"" + QUEUE + "\"}")
+                        .orElseThrow());
+                assertEquals(1, m.value("celery_exporter_flow_source_info{source=\"keyspace-events\"}").orElseThrow());
+                assertEquals(10, m.value("celery_exporter_keyspace_events_total").orElseThrow());
+                assertEquals(0, m.value("celery_exporter_event_gaps_total{reason=\"mismatch\"}").orElseThrow());
+                assertTrue(Http.get(base + "/").body().contains("counted exactly"));
+            }
         }
     }
 }
