@@ -4,6 +4,7 @@ BROKER_URL       broker URL (required)
 PRIORITY_STEPS   e.g. "0,3,6,9" (kombu's priority_steps transport option; unset = kombu's default)
 KEY_PREFIX       kombu's global_keyprefix transport option (unset = none)
 FLAG_FILE        demo.slow blocks until this file exists
+SEND_SENT_EVENT  "1": producers send the task-sent event (task_send_sent_event)
 """
 import os
 import time
@@ -23,6 +24,7 @@ app.conf.update(
     worker_prefetch_multiplier=4,
     worker_hijack_root_logger=False,
     broker_connection_retry_on_startup=True,
+    task_send_sent_event=os.environ.get("SEND_SENT_EVENT") == "1",
 )
 
 

@@ -81,7 +81,7 @@ public final class BrokerConnector {
      */
     private static GenericObjectPoolConfig<Connection> poolConfig() {
         GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
-        pool.setMaxTotal(4); // the poller's connection, and the keyspace-event subscription's
+        pool.setMaxTotal(4); // the poller, and the keyspace-event and task-event subscriptions
         pool.setMaxIdle(2);
         pool.setMinIdle(0);
         pool.setTestOnBorrow(true);

@@ -285,6 +285,24 @@ public final class RedisBroker implements AutoCloseable {
         return subscriber;
     }
 
+    /**
+     * Starts receiving the messages published on channels matching {@code pattern}, on a connection of its own.
+     *
+     * @param what  what is received, for log lines
+     * @param clock monotonic seconds, to stamp each message as it is received
+     */
+    public Subscription<ChannelMessage> subscribeToPattern(byte[] pattern, String what, DoubleSupplier clock) {
+        Subscription<ChannelMessage> subscription = new Subscription<>(client, what, new byte[][] {pattern}, true,
+                ChannelMessage::new, clock);
+        subscription.start();
+        return subscription;
+    }
+
+    /** The database number the broker URL names: pub/sub channel names of kombu and Redis include it. */
+    public int database() {
+        return database;
+    }
+
     /** Every key matching a glob pattern, read with SCAN (never KEYS), page by page. */
     public List<byte[]> scanKeys(byte[] pattern) {
         return call(() -> {

@@ -25,6 +25,11 @@ public record KeyNaming(String prefix, String separator) {
         return bytes(prefix + name);
     }
 
+    /** The prefix, its glob characters escaped, to start a {@code SCAN MATCH} or {@code PSUBSCRIBE} pattern with. */
+    public String escapedPrefix() {
+        return escapeGlob(prefix);
+    }
+
     /** The prefix every key starts with, as bytes. */
     public byte[] prefixBytes() {
         return bytes(prefix);

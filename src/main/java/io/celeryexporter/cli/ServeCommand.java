@@ -54,11 +54,12 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--flows", paramLabel = "SOURCE", defaultValue = "auto", converter = FlowsConverter.class,
             description = {"Where arrivals, departures and waits come from: auto (Redis keyspace notifications when",
-                "the broker publishes list events, else snapshots), keyspace-events (subscribe even where CONFIG GET",
-                "is refused), or snapshots (polls only: lower bounds). Default: ${DEFAULT-VALUE}."})
+                "the broker publishes list events, else Celery task events where producers send task-sent and",
+                "workers run with -E, else snapshots), keyspace-events (subscribe even where CONFIG GET is",
+                "refused), celery-events, or snapshots (polls only: lower bounds). Default: ${DEFAULT-VALUE}."})
     ExporterConfig.Flows flows;
 
-    /** {@code auto}, {@code keyspace-events}, {@code snapshots}. */
+    /** {@code auto}, {@code keyspace-events}, {@code celery-events}, {@code snapshots}. */
     static final class FlowsConverter implements ITypeConverter<ExporterConfig.Flows> {
         @Override
         public ExporterConfig.Flows convert(String value) {
@@ -67,7 +68,8 @@ public final class ServeCommand implements Callable<Integer> {
                     return f;
                 }
             }
-            throw new TypeConversionException("'" + value + "' is not one of auto, keyspace-events, snapshots");
+            throw new TypeConversionException("'" + value
+                    + "' is not one of auto, keyspace-events, celery-events, snapshots");
         }
     }
 

@@ -195,16 +195,20 @@ public final class QueueCollector implements MultiCollector {
                 List.of(CounterDataPointSnapshot.builder().value(state.counters().clockSkew().total()).build())));
         FlowStatus flows = state.counters().flows();
         out.metricSnapshot(gauge("celery_exporter_flow_source_info",
-                "Where arrivals, departures and waits come from: source=\"keyspace-events\" (exact) or"
-                        + " \"snapshots\" (lower bounds); the value is always 1.", null,
+                "Where arrivals, departures and waits come from: source=\"keyspace-events\" (Redis keyspace"
+                        + " notifications), \"celery-events\" (Celery task events) or \"snapshots\" (lower bounds);"
+                        + " the value is always 1.", null,
                 List.of(point(Labels.of("source", flows.source().label()), 1))));
         out.metricSnapshot(counter("celery_exporter_keyspace_events",
                 "List events (pushes and pops of the watched lists) received as keyspace notifications.",
                 List.of(CounterDataPointSnapshot.builder().value(flows.eventsReceived()).build())));
+        out.metricSnapshot(counter("celery_exporter_task_event_messages",
+                "Messages received on Celery's celeryev fanout (task events; a worker's message may hold several).",
+                List.of(CounterDataPointSnapshot.builder().value(flows.taskEventMessagesReceived()).build())));
         out.metricSnapshot(counter("celery_exporter_event_gaps",
-                "Times the keyspace events may have missed some: reason=\"subscription_lost\" (the subscription"
-                        + " dropped and was made again), \"mismatch\" (a list's polled length disagreed with its"
-                        + " events and was reconciled with it).",
+                "Times the events may have missed some: reason=\"subscription_lost\" (a subscription dropped and"
+                        + " was made again), \"mismatch\" (a list's polled length disagreed with its keyspace events"
+                        + " and was reconciled with it).",
                 List.of(CounterDataPointSnapshot.builder().labels(Labels.of("reason", "subscription_lost"))
                                 .value(flows.subscriptionsLost()).build(),
                         CounterDataPointSnapshot.builder().labels(Labels.of("reason", "mismatch"))

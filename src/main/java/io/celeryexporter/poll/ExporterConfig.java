@@ -25,10 +25,15 @@ public record ExporterConfig(KeyNaming naming, PrioritySteps steps, List<String>
 
     /** Where arrivals, departures and waits come from. */
     public enum Flows {
-        /** Keyspace notifications when the broker publishes list events, snapshots otherwise. */
+        /**
+         * Keyspace notifications when the broker publishes list events; otherwise Celery task events for the queues
+         * that have them; otherwise snapshots.
+         */
         AUTO,
         /** Keyspace notifications, subscribed to whatever CONFIG GET says (for a server that hides its config). */
         KEYSPACE_EVENTS,
+        /** Celery task events (task-sent, task-received) for the flows; snapshots for depth and ages. */
+        CELERY_EVENTS,
         /** Polled snapshots only: tasks that come and go between two polls are not seen. */
         SNAPSHOTS
     }

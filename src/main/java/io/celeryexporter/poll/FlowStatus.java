@@ -1,6 +1,7 @@
 package io.celeryexporter.poll;
 
 import io.celeryexporter.broker.ListEventSubscriber;
+import io.celeryexporter.broker.Subscription;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -11,7 +12,7 @@ public final class FlowStatus {
 
     /** The source of the figures, as the metrics name it. */
     public enum Source {
-        SNAPSHOTS("snapshots"), KEYSPACE_EVENTS("keyspace-events");
+        SNAPSHOTS("snapshots"), KEYSPACE_EVENTS("keyspace-events"), CELERY_EVENTS("celery-events");
 
         private final String label;
 
@@ -27,18 +28,34 @@ public final class FlowStatus {
     private final LongAdder mismatches = new LongAdder();
     private volatile Source source = Source.SNAPSHOTS;
     private volatile ListEventSubscriber subscriber;
+    private volatile Subscription<?> taskEvents;
     /** What subscriptions replaced or closed since counted, so the counters never go back. */
     private volatile long lostBefore;
     private volatile long receivedBefore;
+    private volatile long taskEventsBefore;
 
-    synchronized void use(Source source, ListEventSubscriber subscriber) {
+    void source(Source source) {
+        this.source = source;
+    }
+
+    /** The keyspace-event subscription now in use, or null. */
+    synchronized void keyspace(ListEventSubscriber subscriber) {
         ListEventSubscriber old = this.subscriber;
         if (old != null && old != subscriber) {
             lostBefore += old.subscriptionsLost();
             receivedBefore += old.eventsReceived();
         }
-        this.source = source;
         this.subscriber = subscriber;
+    }
+
+    /** The Celery task-event subscription now in use, or null. */
+    synchronized void taskEvents(Subscription<?> subscription) {
+        Subscription<?> old = this.taskEvents;
+        if (old != null && old != subscription) {
+            lostBefore += old.subscriptionsLost();
+            taskEventsBefore += old.received();
+        }
+        this.taskEvents = subscription;
     }
 
     void recordMismatch() {
@@ -54,9 +71,17 @@ public final class FlowStatus {
         return mismatches.sum();
     }
 
+    /** Subscriptions (keyspace notifications and task events) lost and made again. */
     public long subscriptionsLost() {
         ListEventSubscriber s = subscriber;
-        return lostBefore + (s == null ? 0 : s.subscriptionsLost());
+        Subscription<?> t = taskEvents;
+        return lostBefore + (s == null ? 0 : s.subscriptionsLost()) + (t == null ? 0 : t.subscriptionsLost());
+    }
+
+    /** Messages received on the celeryev fanout (a worker's message may hold several events). */
+    public long taskEventMessagesReceived() {
+        Subscription<?> t = taskEvents;
+        return taskEventsBefore + (t == null ? 0 : t.received());
     }
 
     public long eventsReceived() {

@@ -58,7 +58,7 @@ final class KeyspaceEvents implements AutoCloseable {
 
     /** Reads the server's setting again and starts or stops listening to match. */
     void refresh() {
-        if (mode == ExporterConfig.Flows.SNAPSHOTS) {
+        if (mode == ExporterConfig.Flows.SNAPSHOTS || mode == ExporterConfig.Flows.CELERY_EVENTS) {
             return;
         }
         Optional<NotificationFlags> flags = broker.notificationFlags();
@@ -74,7 +74,7 @@ final class KeyspaceEvents implements AutoCloseable {
             subscriber = broker.subscribeToListEvents(channels, keyPrefix, () -> clock.now().monotonicSeconds());
             subscriber.awaitSubscribed(FIRST_SUBSCRIPTION_WAIT);
         }
-        status.use(active() ? FlowStatus.Source.KEYSPACE_EVENTS : FlowStatus.Source.SNAPSHOTS, subscriber);
+        status.keyspace(subscriber);
     }
 
     private void advise(Optional<NotificationFlags> flags) {
@@ -100,7 +100,6 @@ final class KeyspaceEvents implements AutoCloseable {
     /** At the start of a poll: whether it takes its flows from events. A poll that does not drops what came. */
     boolean startPoll() {
         boolean on = active();
-        status.use(on ? FlowStatus.Source.KEYSPACE_EVENTS : FlowStatus.Source.SNAPSHOTS, subscriber);
         if (!on) {
             discard();
         }
@@ -168,6 +167,6 @@ final class KeyspaceEvents implements AutoCloseable {
         if (subscriber != null) {
             stop();
         }
-        status.use(FlowStatus.Source.SNAPSHOTS, null);
+        status.keyspace(null);
     }
 }

@@ -39,6 +39,7 @@ public final class Poller implements PollSource, AutoCloseable {
     private final Map<String, Map<Integer, ListWatcher>> watchers = new HashMap<>();
     private final TaskNames taskNames;
     private final KeyspaceEvents events;
+    private final TaskEvents taskEvents;
     private List<String> watchedQueues = List.of();
 
     private RoutingTable routing = RoutingTable.EMPTY;
@@ -55,6 +56,7 @@ public final class Poller implements PollSource, AutoCloseable {
         this.taskNames = new TaskNames(config.breakdown().maxNames());
         this.events = new KeyspaceEvents(broker, config.flows(), config.naming().prefixBytes(), clock,
                 counters.flows());
+        this.taskEvents = new TaskEvents(broker, config.naming(), clock, counters);
     }
 
     /** One queue as read, before the unacked tally adds its reserved and scheduled counts. */
@@ -76,6 +78,11 @@ public final class Poller implements PollSource, AutoCloseable {
         List<Integer> steps = config.steps().steps();
         watchers.keySet().retainAll(queues);
         boolean useEvents = events.startPoll();
+        taskEvents.listen(config.flows() == ExporterConfig.Flows.CELERY_EVENTS
+                || config.flows() == ExporterConfig.Flows.AUTO && !useEvents);
+        counters.flows().taskEvents(taskEvents.subscription().orElse(null));
+        taskEvents.take();
+        taskEvents.retain(queues);
         if (useEvents && !queues.equals(watchedQueues)) {
             events.watch(eventKeys(queues, steps));
             watchedQueues = List.copyOf(queues);
@@ -125,11 +132,17 @@ public final class Poller implements PollSource, AutoCloseable {
                     views.add(view);
                     waits = waits.plus(watcher.tracker().waits());
                 }
-                read.add(new QueueReading(queue, lengthByStep, stepsInUse, QueueWait.combine(views, waits, exact),
+                QueueWait waiting = QueueWait.combine(views, waits, exact);
+                if (taskEvents.listening()) {
+                    waiting = taskEvents.combine(queue, waiting);
+                }
+                read.add(new QueueReading(queue, lengthByStep, stepsInUse, waiting,
                         taskCounts(watchers.get(queue).values())));
             }
             from += group.size();
         } while (from < queues.size());
+        counters.flows().source(useEvents ? FlowStatus.Source.KEYSPACE_EVENTS
+                : taskEvents.flowing() ? FlowStatus.Source.CELERY_EVENTS : FlowStatus.Source.SNAPSHOTS);
         Map<String, UnackedTally.Counts> held = unacked.read(broker, unackedKey, unackedLength, routing);
         List<QueueStats> stats = new ArrayList<>(read.size());
         for (QueueReading q : read) {
@@ -226,5 +239,7 @@ public final class Poller implements PollSource, AutoCloseable {
     @Override
     public void close() {
         events.close();
+        taskEvents.close();
+        counters.flows().taskEvents(null);
     }
 }

@@ -68,7 +68,7 @@ class CliTest {
         Result help = run("serve", "--help");
         assertEquals(0, help.code());
         for (String flag : List.of("--broker.url", "--web.listen-address", "--poll-interval", "--queue",
-                "--key-prefix", "--priority-steps", "--sentinel.master-name", "--broker.tls-ca-file")) {
+                "--key-prefix", "--priority-steps", "--sentinel.master-name", "--broker.tls-ca-file", "--flows")) {
             assertTrue(help.out().contains(flag), flag);
         }
     }
@@ -87,6 +87,7 @@ class CliTest {
         "serve --web.read-timeout 0s                | --web.read-timeout must be positive",
         "inspect --log.level verbose                | Invalid value for option '--log.level'",
         "serve --log.format yaml                    | Invalid value for option '--log.format'",
+        "serve --flows events                       | 'events' is not one of auto, keyspace-events, celery-events, snapshots",
     })
     void badInputGetsOneClearLineAndTheUsageExitCode(String args, String expected) {
         Result r = run(args.trim().split(" +"));

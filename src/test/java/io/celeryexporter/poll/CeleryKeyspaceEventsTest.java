@@ -3,24 +3,15 @@ package io.celeryexporter.poll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import io.celeryexporter.broker.RedisBroker;
-import io.celeryexporter.celery.KeyNaming;
-import io.celeryexporter.celery.MessageDecoder;
-import io.celeryexporter.celery.PrioritySteps;
 import io.celeryexporter.testing.Brokers;
 import io.celeryexporter.testing.CeleryPython;
 import io.celeryexporter.testing.Eventually;
 import io.celeryexporter.testing.RedisServer;
-import io.celeryexporter.tracking.PollClock;
 import io.celeryexporter.tracking.QueueWait;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClient;
 
@@ -32,55 +23,16 @@ class CeleryKeyspaceEventsTest {
 
     private static final String QUEUE = "events";
 
-    /** A poller on its own thread, every 250 ms, keeping the last result. */
-    private static final class Polling implements AutoCloseable {
-        final AtomicReference<QueueStats> last = new AtomicReference<>();
-        private final Thread thread;
-        private final Poller poller;
-        private volatile boolean stop;
-
-        Polling(RedisBroker broker) {
-            ExporterConfig config = new ExporterConfig(KeyNaming.withPrefix(""), PrioritySteps.ALL, List.of(QUEUE),
-                    Duration.ofMillis(250), Duration.ofSeconds(30), ExporterConfig.TaskBreakdownConfig.OFF)
-                    .withFlows(ExporterConfig.Flows.AUTO);
-            poller = new Poller(broker, config, new MessageDecoder(List.of()), new PollCounters(), PollClock.system());
-            last.set(poller.poll().queues().get(0));
-            thread = new Thread(() -> {
-                while (!stop) {
-                    try {
-                        Thread.sleep(250); // the exporter's cadence
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    last.set(poller.poll().queues().get(0));
-                }
-            }, "test-poller");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        QueueWait waiting() {
-            return last.get().waiting();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            stop = true;
-            thread.join(5000);
-            poller.close();
-        }
-    }
-
     @Test
     void everyPublishTakeAndRequeueOfARealWorkerIsCounted() throws Exception {
         try (RedisServer server = RedisServer.start("--notify-keyspace-events", "El");
              RedisBroker broker = Brokers.connect(server.url() + "/0", Duration.ofSeconds(2));
-             Polling polling = new Polling(broker);
+             BackgroundPolling polling = BackgroundPolling.of(broker, QUEUE);
              CeleryPython celery = new CeleryPython(server.url() + "/0", Map.of("RECORD_RECEIVED", "1"));
              RedisClient redis = server.client()) {
             celery.startWorker(QUEUE);
             int timed = 40;
-            Map<String, Double> sendTimes = times(celery.run("produce_timed.py", QUEUE, "" + timed, "20"));
+            Map<String, Double> sendTimes = CeleryPython.sendTimes(celery.run("produce_timed.py", QUEUE, "" + timed, "20"));
             Eventually.await(Duration.ofSeconds(90), "the worker to take every timed task", () ->
                     polling.waiting().dequeued() >= timed && redis.hlen("interop:received") >= timed);
             QueueWait w = polling.waiting();
@@ -88,13 +40,8 @@ class CeleryKeyspaceEventsTest {
             assertEquals(timed, w.dequeued(), "every BRPOP of the worker");
             assertEquals(timed, w.waits().count(), "a wait for every take");
             assertTrue(w.countsExact());
-            double truthSum = 0;
-            Map<String, String> received = redis.hgetAll("interop:received");
-            for (Map.Entry<String, Double> e : sendTimes.entrySet()) {
-                truthSum += Double.parseDouble(received.get(e.getKey())) - e.getValue();
-            }
             // the truth runs from the producer's send to the worker's task_received, a moment after its BRPOP
-            double truthMean = truthSum / timed;
+            double truthMean = CeleryPython.meanWait(sendTimes, redis.hgetAll("interop:received"));
             double mean = w.waits().sum() / w.waits().count();
             assertEquals(truthMean, mean, 0.05, "mean wait; truth " + truthMean);
 
@@ -119,7 +66,7 @@ class CeleryKeyspaceEventsTest {
     void aKombuRestoreIsNotAnArrivalAndItsDeparturesAreCounted() throws Exception {
         try (RedisServer server = RedisServer.start("--notify-keyspace-events", "El");
              RedisBroker broker = Brokers.connect(server.url() + "/0", Duration.ofSeconds(2));
-             Polling polling = new Polling(broker);
+             BackgroundPolling polling = BackgroundPolling.of(broker, QUEUE);
              CeleryPython celery = new CeleryPython(server.url() + "/0", Map.of())) {
             celery.run("publish.py", "[{\"task\": \"demo.add\", \"args\": [1, 2], \"queue\": \"" + QUEUE
                     + "\", \"count\": 5}]");
@@ -135,16 +82,4 @@ class CeleryKeyspaceEventsTest {
         }
     }
 
-    private static Map<String, Double> times(String json) throws Exception {
-        Map<String, Double> out = new HashMap<>();
-        try (JsonParser p = new JsonFactory().createParser(json)) {
-            p.nextToken();
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String id = p.currentName();
-                p.nextToken();
-                out.put(id, p.getDoubleValue());
-            }
-        }
-        return out;
-    }
 }

@@ -3,9 +3,6 @@ package io.celeryexporter.poll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import io.celeryexporter.broker.RedisBroker;
 import io.celeryexporter.celery.KeyNaming;
 import io.celeryexporter.celery.MessageDecoder;
@@ -84,7 +81,7 @@ class CeleryWaitTest {
                 Thread.sleep(POLL_MILLIS);
                 samples.add(sample(poller, redis));
             }
-            Map<String, Double> sent = parseTimes(producer.get());
+            Map<String, Double> sent = CeleryPython.sendTimes(producer.get());
             celery.startWorker(QUEUE);
             long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
             Sample last;
@@ -131,7 +128,7 @@ class CeleryWaitTest {
         try (CeleryPython celery = new CeleryPython(redisUrl() + "/0", Map.of());
              RedisBroker broker = broker();
              RedisClient redis = client()) {
-            Map<String, Double> sent = parseTimes(celery.run("produce_timed.py", QUEUE, "10", "50",
+            Map<String, Double> sent = CeleryPython.sendTimes(celery.run("produce_timed.py", QUEUE, "10", "50",
                     MessageDecoder.SENTRY_ENQUEUED_TIME_HEADER));
             Poller poller = poller(broker); // started after the tasks were queued: first-seen alone would be 0
             for (int i = 0; i < 3; i++) {
@@ -144,16 +141,4 @@ class CeleryWaitTest {
         }
     }
 
-    private static Map<String, Double> parseTimes(String json) throws Exception {
-        Map<String, Double> times = new HashMap<>();
-        try (JsonParser p = new JsonFactory().createParser(json)) {
-            p.nextToken();
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String id = p.currentName();
-                p.nextToken();
-                times.put(id, p.getDoubleValue());
-            }
-        }
-        return times;
-    }
 }

@@ -1,5 +1,8 @@
 package io.celeryexporter.testing;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -79,14 +82,48 @@ public final class CeleryPython implements AutoCloseable {
         });
     }
 
-    /** Starts {@code celery worker} (prefork, concurrency 1, prefetch ×4) on one queue. */
-    public void startWorker(String queue) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(PYTHON, "-m", "celery", "-A", "celery_app", "worker", "-Q", queue,
-                "-c", "1", "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "warning",
-                "-n", "interop@localhost").directory(dir.toFile());
+    /**
+     * Starts {@code celery worker} (prefork, concurrency 1, prefetch ×4) on one queue.
+     *
+     * @param extraArgs more worker options, e.g. {@code -E} to send task events
+     */
+    public void startWorker(String queue, String... extraArgs) throws IOException {
+        List<String> command = new ArrayList<>(List.of(PYTHON, "-m", "celery", "-A", "celery_app", "worker", "-Q",
+                queue, "-c", "1", "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "warning",
+                "-n", "interop@localhost"));
+        command.addAll(List.of(extraArgs));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
         pb.environment().putAll(env);
         pb.redirectErrorStream(true).redirectOutput(dir.resolve("worker.log").toFile());
         workers.add(pb.start());
+    }
+
+    /** What produce_timed.py prints: each task id with its send time, epoch seconds. */
+    public static Map<String, Double> sendTimes(String json) {
+        Map<String, Double> out = new HashMap<>();
+        try (JsonParser p = new JsonFactory().createParser(json)) {
+            p.nextToken();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String id = p.currentName();
+                p.nextToken();
+                out.put(id, p.getDoubleValue());
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("produce_timed.py printed no JSON: " + json, e);
+        }
+        return out;
+    }
+
+    /**
+     * The true mean wait of the tasks sent: from each send time to when the worker received the task (the
+     * {@code interop:received} hash that RECORD_RECEIVED keeps), seconds.
+     */
+    public static double meanWait(Map<String, Double> sent, Map<String, String> received) {
+        double sum = 0;
+        for (Map.Entry<String, Double> e : sent.entrySet()) {
+            sum += Double.parseDouble(received.get(e.getKey())) - e.getValue();
+        }
+        return sum / sent.size();
     }
 
     /** Lets every blocked {@code demo.slow} task finish. */

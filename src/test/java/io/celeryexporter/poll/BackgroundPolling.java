@@ -1,0 +1,56 @@
+package io.celeryexporter.poll;
+
+import io.celeryexporter.broker.RedisBroker;
+import io.celeryexporter.celery.KeyNaming;
+import io.celeryexporter.celery.MessageDecoder;
+import io.celeryexporter.celery.PrioritySteps;
+import io.celeryexporter.tracking.PollClock;
+import io.celeryexporter.tracking.QueueWait;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** A poller of one queue on its own thread at the configured interval, as the exporter runs it, keeping the last result. */
+final class BackgroundPolling implements AutoCloseable {
+
+    final AtomicReference<QueueStats> last = new AtomicReference<>();
+    final PollCounters counters = new PollCounters();
+    private final Thread thread;
+    private final Poller poller;
+    private volatile boolean stop;
+
+    /** One queue on every priority step, every 250 ms, with {@code --flows auto}. */
+    static BackgroundPolling of(RedisBroker broker, String queue) {
+        return new BackgroundPolling(broker, new ExporterConfig(KeyNaming.withPrefix(""), PrioritySteps.ALL,
+                List.of(queue), Duration.ofMillis(250), Duration.ofSeconds(30), ExporterConfig.TaskBreakdownConfig.OFF)
+                .withFlows(ExporterConfig.Flows.AUTO));
+    }
+
+    BackgroundPolling(RedisBroker broker, ExporterConfig config) {
+        poller = new Poller(broker, config, new MessageDecoder(List.of()), counters, PollClock.system());
+        last.set(poller.poll().queues().get(0));
+        thread = new Thread(() -> {
+            while (!stop) {
+                try {
+                    Thread.sleep(config.pollInterval().toMillis()); // the exporter's cadence
+                } catch (InterruptedException e) {
+                    return;
+                }
+                last.set(poller.poll().queues().get(0));
+            }
+        }, "test-poller");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    QueueWait waiting() {
+        return last.get().waiting();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop = true;
+        thread.join(5000);
+        poller.close();
+    }
+}
