@@ -155,18 +155,17 @@ final class ListWatcher {
      */
     private boolean replay(PendingEvents pending, long snapshotLength, double now) {
         List<ListEvent> events = pending.events();
+        // the model's length at each point where the snapshot may have fallen: after the events received before it
+        // was sent, then after each one received later
         long length = tracker.length();
+        for (int i = 0; i < pending.certain(); i++) {
+            length = lengthAfter(length, events.get(i).kind());
+        }
         long closest = length;
-        boolean matched = false;
-        for (int i = 0; i <= events.size(); i++) {
-            if (i >= pending.certain()) {
-                matched |= length == snapshotLength;
-                if (Math.abs(length - snapshotLength) < Math.abs(closest - snapshotLength) || i == pending.certain()) {
-                    closest = length;
-                }
-            }
-            if (i < events.size()) {
-                length = lengthAfter(length, events.get(i).kind());
+        for (int i = pending.certain(); i < events.size(); i++) {
+            length = lengthAfter(length, events.get(i).kind());
+            if (Math.abs(length - snapshotLength) < Math.abs(closest - snapshotLength)) {
+                closest = length;
             }
         }
         for (ListEvent e : events) {
@@ -177,6 +176,7 @@ final class ListWatcher {
                 case POPPED_NEWEST -> tracker.poppedNewest(e.at());
             }
         }
+        boolean matched = closest == snapshotLength;
         if (!matched) {
             tracker.correct(Math.max(0, snapshotLength + (length - closest)), now);
         }

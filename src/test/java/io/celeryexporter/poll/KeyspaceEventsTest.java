@@ -171,4 +171,36 @@ class KeyspaceEventsTest {
             }
         }
     }
+
+    @Test
+    void aChangeTheEventsDoNotExplainIsReconciledWithTheSnapshotOnce() throws Exception {
+        try (RedisServer server = RedisServer.start("--notify-keyspace-events", "El");
+             RedisClient redis = server.client();
+             RedisBroker broker = Brokers.connect(server.url() + "/0", Duration.ofSeconds(2))) {
+            ExporterConfig config = new ExporterConfig(KeyNaming.withPrefix(""), PrioritySteps.KOMBU_DEFAULT,
+                    List.of(QUEUE), POLL, Duration.ofSeconds(30), ExporterConfig.TaskBreakdownConfig.OFF)
+                    .withFlows(ExporterConfig.Flows.AUTO);
+            PollCounters counters = new PollCounters();
+            try (Poller poller = new Poller(broker, config, new MessageDecoder(List.of()), counters,
+                    PollClock.system())) {
+                poller.poll();
+                byte[] task = Fixtures.celery("v2-json-default.json");
+                redis.lpush(QUEUE.getBytes(), task, task, task); // three tasks, one lpush event
+                QueueWait w = poller.poll().queues().get(0).waiting();
+                assertEquals(3, w.enqueued(), "one from the event, two from the snapshot");
+                assertFalse(w.countsExact(), "this interval's count was mended");
+                assertEquals(1, counters.flows().mismatches());
+                redis.rpop(QUEUE.getBytes());
+                w = poller.poll().queues().get(0).waiting();
+                assertEquals(3, w.enqueued());
+                assertEquals(1, w.dequeued());
+                assertTrue(w.countsExact(), "exact again once the events explain the list");
+                assertEquals(1, counters.flows().mismatches(), "counted once");
+                redis.del(QUEUE); // a purge: Redis announces no list event for it
+                w = poller.poll().queues().get(0).waiting();
+                assertEquals(3, w.dequeued(), "the purged tasks left");
+                assertEquals(2, counters.flows().mismatches());
+            }
+        }
+    }
 }
