@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.celeryexporter.autoscaling.keda.KedaAutoscaler;
+import io.celeryexporter.autoscaling.manifest.AutoscalerFiles;
 import io.celeryexporter.celery.KeyNaming;
 import io.celeryexporter.celery.MessageDecoder;
 import io.celeryexporter.celery.PrioritySteps;
@@ -25,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -215,5 +218,46 @@ class AdapterEndToEndTest {
             default -> age;
         });
         assertEquals(8, desired, "the largest proposal is at least 13; the scaleUp policy allows 4 + 4");
+    }
+
+    /** Every prometheus trigger of every ScaledObject in keda/, as KEDA runs it: one element, and what it is. */
+    @Test
+    void everyKedaQueryReturnsOneElementAndTheGeneratedHpaActsOnIt() throws Exception {
+        Map<String, Double> values = new TreeMap<>();
+        for (String file : ManifestTest.KEDA_FILES) {
+            JsonNode so = Manifests.YAML.readTree(Path.of("keda", file + ".yaml").toFile());
+            for (JsonNode trigger : so.at("/spec/triggers")) {
+                if (trigger.get("type").asText().equals("prometheus")) {
+                    String query = trigger.at("/metadata/query").asText();
+                    JsonNode result = prometheus.query(query);
+                    assertEquals(1, result.size(), file + ": KEDA refuses more than one element: " + query);
+                    values.put(file + "/" + trigger.get("name").asText(),
+                            result.get(0).get("value").get(1).asDouble());
+                }
+            }
+        }
+        assertEquals(250, values.get("queue-length/queue_length"), "two exporter replicas, counted once");
+        assertEquals(250, values.get("composite/queue_length"));
+        assertEquals(250, values.get("http-latency/queue_length"));
+        double age = values.get("wait-time/oldest_task_age");
+        assertTrue(age >= PUBLISHED_SECONDS_AGO && age < PUBLISHED_SECONDS_AGO + 60, "age " + age);
+        assertEquals(0.4875, values.get("http-latency/http_p95_latency"), 1e-6,
+                "every request in (0.25, 0.5]: 0.25 + 0.95 x 0.25");
+
+        assertEquals(25, ControllerModel.proposal(kedaHpa("queue-length"), 0, 1, 250), "ceil(250 / 10)");
+        assertEquals((int) Math.ceil(3 * age / 5), ControllerModel.proposal(kedaHpa("wait-time"), 0, 3, age));
+        KedaAutoscaler composite = (KedaAutoscaler) AutoscalerFiles.read(Path.of("keda/composite.yaml"), 15,
+                ReplicaCalculator.Settings.DEFAULT);
+        double formula = composite.spec().modifiers().formula().evaluate(Map.of("queue_length", 250.0,
+                "oldest_task_age", values.get("composite/oldest_task_age")));
+        assertEquals(25, formula, 1e-9, "the oldest task waited over 30 s: 250 tasks at 10 per replica");
+        assertEquals(25, ControllerModel.proposal(composite.hpa(), 1, 1, formula), "the formula's metric, after CPU");
+        assertEquals(3, ControllerModel.proposal(kedaHpa("http-latency"), 0, 3, 0.4875),
+                "p95 0.4875 s against 0.5 s is within the 10 % tolerance: keep 3");
+    }
+
+    private static HpaSpec kedaHpa(String file) throws Exception {
+        return ((KedaAutoscaler) AutoscalerFiles.read(Path.of("keda", file + ".yaml"), 15,
+                ReplicaCalculator.Settings.DEFAULT)).hpa();
     }
 }

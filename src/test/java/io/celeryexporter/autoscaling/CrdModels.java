@@ -29,13 +29,40 @@ final class CrdModels {
 
     record ScaledObjectSpec(ScaleTargetRef scaleTargetRef, Integer minReplicaCount, Integer maxReplicaCount,
                             Integer idleReplicaCount, Integer pollingInterval, Integer cooldownPeriod,
-                            Integer initialCooldownPeriod, Map<String, Object> advanced,
-                            Map<String, Object> fallback, List<Trigger> triggers) {}
+                            Integer initialCooldownPeriod, Advanced advanced, Fallback fallback,
+                            List<Trigger> triggers) {}
+
+    /** {@code spec.advanced} (keda {@code apis/keda/v1alpha1/scaledobject_types.go AdvancedConfig}). */
+    record Advanced(HorizontalPodAutoscalerConfig horizontalPodAutoscalerConfig,
+                    Boolean restoreToOriginalReplicaCount, ScalingModifiers scalingModifiers) {}
+
+    /** The behavior is the HPA's own type, checked by the HPA model. */
+    record HorizontalPodAutoscalerConfig(String name, Map<String, Object> behavior) {}
+
+    record ScalingModifiers(String formula, String target, String activationTarget, String metricType) {}
+
+    record Fallback(Integer failureThreshold, Integer replicas, String behavior) {}
+
+    record AuthenticationRef(String name, String kind) {}
 
     record ScaleTargetRef(String name, String kind, String apiVersion, String envSourceContainerName) {}
 
     record Trigger(String type, String name, String metricType, Map<String, String> metadata,
-                   Map<String, Object> authenticationRef, Boolean useCachedMetrics) {}
+                   AuthenticationRef authenticationRef, Boolean useCachedMetrics) {}
+
+    /** keda {@code apis/keda/v1alpha1/triggerauthentication_types.go}: the ways a trigger gets its secrets. */
+    record TriggerAuthentication(String apiVersion, String kind, Metadata metadata, TriggerAuthenticationSpec spec) {}
+
+    record TriggerAuthenticationSpec(Map<String, Object> podIdentity, List<SecretTargetRef> secretTargetRef,
+                                     List<EnvTargetRef> env, Map<String, Object> hashiCorpVault,
+                                     Map<String, Object> azureKeyVault, Map<String, Object> awsSecretManager,
+                                     List<ConfigMapTargetRef> configMapTargetRef) {}
+
+    record SecretTargetRef(String parameter, String name, String key) {}
+
+    record EnvTargetRef(String parameter, String name, String containerName) {}
+
+    record ConfigMapTargetRef(String parameter, String name, String key) {}
 
     record Kustomization(String apiVersion, String kind, String namespace, List<LabelEntry> labels,
                          List<String> resources, Map<String, String> commonLabels, List<Map<String, Object>> patches,

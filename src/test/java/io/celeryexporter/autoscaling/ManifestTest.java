@@ -3,15 +3,18 @@ package io.celeryexporter.autoscaling;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.celeryexporter.testing.Tools;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,7 +30,7 @@ class ManifestTest {
     private static final Set<String> EXPORTER_LABELS = Set.of("queue_name", "priority", "task_name");
     private static final Set<String> PROMETHEUS_TRIGGER_KEYS = Set.of("serverAddress", "query", "threshold",
             "activationThreshold", "namespace", "customHeaders", "ignoreNullValues", "queryParameters", "unsafeSsl",
-            "timeout");
+            "timeout", "authModes");
 
     @Test
     void everyManifestParsesWithNoUnknownField() throws Exception {
@@ -44,7 +47,7 @@ class ManifestTest {
         String typo = Manifests.YAML.writeValueAsString(hpa).replace("averageValue:", "averageValu:");
         Manifests.Document doc = new Manifests.Document(Path.of("typo.yaml"), Manifests.YAML.readTree(typo));
         assertEquals(List.of(".spec.metrics[0].external.target.averageValu"), Manifests.unknownFields(doc));
-        String crdTypo = Manifests.YAML.writeValueAsString(Manifests.YAML.readTree(Path.of("keda/scaledobject.yaml")
+        String crdTypo = Manifests.YAML.writeValueAsString(Manifests.YAML.readTree(Path.of("keda/queue-length.yaml")
                 .toFile())).replace("minReplicaCount", "minReplicasCount");
         assertFalse(Manifests.unknownFields(new Manifests.Document(Path.of("typo.yaml"),
                 Manifests.YAML.readTree(crdTypo))).isEmpty());
@@ -159,20 +162,80 @@ class ManifestTest {
         assertEquals("/metrics", monitor.spec().endpoints().get(0).path());
     }
 
+    private static CrdModels.ScaledObject scaledObject(String file) throws IOException {
+        return Manifests.STRICT.readValue(Path.of("keda", file + ".yaml").toFile(), CrdModels.ScaledObject.class);
+    }
+
     @Test
-    void kedaScalesToZeroOnTheExportersMetrics() throws Exception {
-        CrdModels.ScaledObject so = Manifests.STRICT.readValue(Path.of("keda/scaledobject.yaml").toFile(),
-                CrdModels.ScaledObject.class);
-        assertEquals(0, so.spec().minReplicaCount());
-        assertEquals("dispatcher", so.spec().scaleTargetRef().name());
+    void everyScaledObjectReadsOneElementAndWakesOnPurpose() throws Exception {
         Pattern exporterMetric = Pattern.compile("celery_queue_[a-z_]+\\{queue_name=\"evaluation\"\\}");
-        for (CrdModels.Trigger trigger : so.spec().triggers()) {
-            assertEquals("prometheus", trigger.type());
-            assertTrue(PROMETHEUS_TRIGGER_KEYS.containsAll(trigger.metadata().keySet()),
-                    "unknown prometheus trigger keys: " + trigger.metadata().keySet());
-            assertTrue(exporterMetric.matcher(trigger.metadata().get("query")).find(), trigger.metadata().get("query"));
-            assertTrue(trigger.metadata().get("query").startsWith("max("), "one element, replicas not added");
-            assertNotNull(trigger.metadata().get("activationThreshold"));
+        for (String file : KEDA_FILES) {
+            CrdModels.ScaledObject so = scaledObject(file);
+            assertEquals("dispatcher", so.spec().scaleTargetRef().name(), file);
+            assertEquals("crucible", so.metadata().namespace(), file);
+            for (CrdModels.Trigger trigger : so.spec().triggers()) {
+                assertNotNull(trigger.name(), file + ": named, so formulas and errors can refer to it");
+                if (!trigger.type().equals("prometheus")) {
+                    assertEquals("cpu", trigger.type(), file);
+                    continue;
+                }
+                String query = trigger.metadata().get("query");
+                assertTrue(PROMETHEUS_TRIGGER_KEYS.containsAll(trigger.metadata().keySet()),
+                        file + ": unknown prometheus trigger keys " + trigger.metadata().keySet());
+                if (exporterMetric.matcher(query).find()) {
+                    assertTrue(query.startsWith("max("), file + ": one element, exporter replicas not added");
+                    assertEquals("false", trigger.metadata().get("ignoreNullValues"),
+                            file + ": a missing exporter series is an error (and the fallback), not a 0");
+                }
+            }
+            boolean toZero = so.spec().minReplicaCount() == 0;
+            if (toZero) {
+                var modifiers = so.spec().advanced().scalingModifiers();
+                assertTrue(modifiers != null ? modifiers.activationTarget() != null
+                        : so.spec().triggers().stream().allMatch(t -> t.metadata().containsKey("activationThreshold")),
+                        file + ": scaling to zero, every activation threshold is set on purpose");
+                assertEquals(4, so.spec().fallback().replicas(), file + ": a fallback for when Prometheus is away");
+            }
+        }
+        assertEquals(0, scaledObject("queue-length").spec().minReplicaCount());
+        assertEquals(0, scaledObject("composite").spec().minReplicaCount());
+        assertEquals(1, scaledObject("wait-time").spec().minReplicaCount(),
+                "a Value metric cannot scale from zero pods: see the file's comment");
+        assertEquals(1, scaledObject("http-latency").spec().minReplicaCount(), "an HTTP service keeps a pod");
+        assertNull(scaledObject("wait-time").spec().fallback(), "KEDA's fallback is for AverageValue triggers");
+        CrdModels.ScaledObject composite = scaledObject("composite");
+        assertEquals("AverageValue", composite.spec().advanced().scalingModifiers().metricType());
+        assertEquals(List.of("prometheus", "prometheus", "cpu"),
+                composite.spec().triggers().stream().map(CrdModels.Trigger::type).toList(),
+                "queue length and oldest age in the formula, CPU its own metric");
+        String formula = composite.spec().advanced().scalingModifiers().formula();
+        assertTrue(formula.contains("queue_length") && formula.contains("oldest_task_age"), formula);
+    }
+
+    static final List<String> KEDA_FILES = List.of("queue-length", "wait-time", "composite", "http-latency");
+
+    /** keda/trigger-authentication.yaml, added to a trigger as its comment says: still strict, and it fits. */
+    @Test
+    void theBearerTokenExampleFitsEveryScaledObject() throws Exception {
+        List<Manifests.Document> auth = Manifests.documents("keda").stream()
+                .filter(d -> d.file().endsWith("trigger-authentication.yaml")).toList();
+        assertEquals(List.of("Secret", "TriggerAuthentication"), auth.stream().map(Manifests.Document::kind).toList());
+        CrdModels.TriggerAuthentication ta = Manifests.STRICT.treeToValue(auth.get(1).node(),
+                CrdModels.TriggerAuthentication.class);
+        var ref = ta.spec().secretTargetRef().get(0);
+        assertEquals("bearerToken", ref.parameter(), "the prometheus scaler's parameter for authModes: bearer");
+        assertEquals(auth.get(0).node().at("/metadata/name").asText(), ref.name());
+        assertTrue(auth.get(0).node().at("/stringData").has(ref.key()));
+        for (String file : KEDA_FILES) {
+            JsonNode so = Manifests.YAML.readTree(Path.of("keda", file + ".yaml").toFile());
+            for (JsonNode trigger : so.at("/spec/triggers")) {
+                if (trigger.get("type").asText().equals("prometheus")) {
+                    ((ObjectNode) trigger.get("metadata")).put("authModes", "bearer");
+                    ((ObjectNode) trigger).putObject("authenticationRef").put("name", ta.metadata().name());
+                }
+            }
+            Manifests.Document doc = new Manifests.Document(Path.of(file), so);
+            assertEquals(List.of(), Manifests.unknownFields(doc), file);
         }
     }
 

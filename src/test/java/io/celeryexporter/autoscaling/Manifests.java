@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import java.io.IOException;
@@ -68,6 +69,8 @@ final class Manifests {
             case "Service" -> additionalProperties(YAML.readValue(yaml, Service.class));
             case "ServiceMonitor" -> strictCrd(yaml, CrdModels.ServiceMonitor.class);
             case "ScaledObject" -> strictCrd(yaml, CrdModels.ScaledObject.class);
+            case "TriggerAuthentication" -> strictCrd(yaml, CrdModels.TriggerAuthentication.class);
+            case "Secret" -> additionalProperties(YAML.readValue(yaml, Secret.class));
             case "Kustomization" -> strictCrd(yaml, CrdModels.Kustomization.class);
             default -> List.of("unknown kind " + doc.kind());
         };

@@ -64,7 +64,7 @@ class RehearseCommandTest {
     @Test
     void simulationPrintsTheSummaryKeysAndDrawsTheChart() throws Exception {
         Path svg = dir.resolve("chart.svg");
-        Result r = run("rehearse", "--autoscaler", "keda/scaledobject.yaml", "--traffic", "guide", "-o", "json",
+        Result r = run("rehearse", "--autoscaler", "keda/queue-length.yaml", "--traffic", "guide", "-o", "json",
                 "--chart", svg.toString());
         assertEquals(0, r.code(), r.err());
         for (String key : new String[] {"arrived", "completed", "max_queue_length", "max_oldest_age_seconds",

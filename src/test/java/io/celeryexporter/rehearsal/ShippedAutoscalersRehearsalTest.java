@@ -25,7 +25,7 @@ class ShippedAutoscalersRehearsalTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"hpa/queue-length.yaml", "hpa/wait-time.yaml", "hpa/composite.yaml",
-        "keda/scaledobject.yaml"})
+        "keda/queue-length.yaml", "keda/wait-time.yaml", "keda/composite.yaml"})
     void holdsTheGuidesLoadTest(String file) throws Exception {
         Summary s = rehearse(file, Traffic.GUIDE, 1).summary();
         assertAll(file,

@@ -31,7 +31,7 @@ class SimulationTest {
 
     @Test
     void kedaScalesFromZeroAndBackAfterItsCooldown() throws Exception {
-        var r = ShippedAutoscalersRehearsalTest.rehearse("keda/scaledobject.yaml", "guide", 1);
+        var r = ShippedAutoscalersRehearsalTest.rehearse("keda/queue-length.yaml", "guide", 1);
         List<Second> t = r.timeline();
         assertEquals(0, t.get(0).desiredReplicas(), "an idle queue starts at zero");
         int firstUp = t.stream().filter(s -> s.desiredReplicas() > 0).findFirst().orElseThrow().time();

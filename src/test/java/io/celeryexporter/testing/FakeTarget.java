@@ -33,9 +33,10 @@ public final class FakeTarget implements AutoCloseable {
     }
 
     /**
-     * kube-state-metrics and cAdvisor for the dispatcher: HPA crucible/dispatcher at 19 current, 20 desired, 1 to 20
-     * replicas; Deployment dispatcher with 2 pods (through ReplicaSet dispatcher-7d9f) each requesting half a core and
-     * using a quarter; and a pod of another Deployment that the rules must leave out.
+     * kube-state-metrics, cAdvisor and KEDA's operator for the dispatcher: HPA crucible/dispatcher at 19 current, 20
+     * desired, 1 to 20 replicas; no KEDA scaler errors; Deployment dispatcher with 2 pods (through ReplicaSet
+     * dispatcher-7d9f) each requesting half a core and using a quarter; and a pod of another Deployment that the rules
+     * must leave out.
      *
      * <p>The CPU counters carry timestamps that start {@link #CPU_HISTORY} in the past and advance 10 s per scrape
      * until they reach the present, so a 5-minute {@code rate()} has its full window within a minute of the start.
@@ -81,11 +82,14 @@ public final class FakeTarget implements AutoCloseable {
                 kube_pod_container_resource_requests{namespace="crucible",pod="dispatcher-7d9f-a",container="worker",resource="cpu",unit="core"} 0.5
                 kube_pod_container_resource_requests{namespace="crucible",pod="dispatcher-7d9f-b",container="worker",resource="cpu",unit="core"} 0.5
                 kube_pod_container_resource_requests{namespace="crucible",pod="web-55c4-a",container="web",resource="cpu",unit="core"} 1
+                # TYPE keda_scaled_object_errors_total counter
+                keda_scaled_object_errors_total{namespace="crucible",scaledObject="dispatcher"} 0
                 """;
 
     /**
      * The dispatcher's pods, each counting {@code http_requests_total} at {@code perSecond}, with the namespace and
-     * pod labels the Prometheus Operator adds.
+     * pod labels the Prometheus Operator adds, and timing them in {@code http_request_duration_seconds}: every request
+     * takes between 0.25 and 0.5 s, so the p95 over the pods is 0.4875 s (linear within that bucket).
      *
      * <p>The adapter's rule takes a 2-minute rate, which is only right once two minutes of samples exist. Rather than
      * wait, the samples carry timestamps that start {@link #HISTORY} in the past and advance 10 s per scrape until
@@ -102,6 +106,19 @@ public final class FakeTarget implements AutoCloseable {
             for (String pod : pods) {
                 body.append("http_requests_total{namespace=\"crucible\",pod=\"").append(pod).append("\"} ")
                         .append(count).append(' ').append(at).append('\n');
+            }
+            body.append("# TYPE http_request_duration_seconds histogram\n");
+            for (String pod : pods) {
+                String labels = "namespace=\"crucible\",pod=\"" + pod + "\"";
+                for (String[] bucket : new String[][] {{"0.1", "0"}, {"0.25", "0"}, {"0.5", "1"}, {"+Inf", "1"}}) {
+                    body.append("http_request_duration_seconds_bucket{").append(labels).append(",le=\"")
+                            .append(bucket[0]).append("\"} ").append(count * Double.parseDouble(bucket[1]))
+                            .append(' ').append(at).append('\n');
+                }
+                body.append("http_request_duration_seconds_sum{").append(labels).append("} ").append(count * 0.4)
+                        .append(' ').append(at).append('\n');
+                body.append("http_request_duration_seconds_count{").append(labels).append("} ").append(count)
+                        .append(' ').append(at).append('\n');
             }
             return body.toString();
         });

@@ -99,6 +99,11 @@ public final class KedaAutoscaler implements Autoscaler {
         return hpa.spec();
     }
 
+    /** The ScaledObject as read. */
+    public Spec spec() {
+        return spec;
+    }
+
     @Override
     public String name() {
         return spec.name();

@@ -48,7 +48,7 @@ class KedaAutoscalerTest {
 
     @Test
     void theShippedScaledObjectGeneratesThisHpa() throws Exception {
-        KedaAutoscaler keda = (KedaAutoscaler) AutoscalerFiles.read(Path.of("keda/scaledobject.yaml"), 15,
+        KedaAutoscaler keda = (KedaAutoscaler) AutoscalerFiles.read(Path.of("keda/queue-length.yaml"), 15,
                 ReplicaCalculator.Settings.DEFAULT);
         HpaSpec hpa = keda.hpa();
         assertEquals("keda-hpa-dispatcher", hpa.name());
@@ -56,11 +56,22 @@ class KedaAutoscalerTest {
         assertEquals(20, hpa.maxReplicas());
         assertEquals(List.of(
                 new MetricSpec(MetricSpec.Source.EXTERNAL, "queue_length", "celery_queue_length",
-                        new MetricSpec.Target(MetricSpec.TargetType.AVERAGE_VALUE, 10)),
-                new MetricSpec(MetricSpec.Source.EXTERNAL, "oldest_task_age", "celery_queue_oldest_task_age_seconds",
-                        new MetricSpec.Target(MetricSpec.TargetType.VALUE, 5))), hpa.metrics());
+                        new MetricSpec.Target(MetricSpec.TargetType.AVERAGE_VALUE, 10))), hpa.metrics());
         assertEquals(90, hpa.behavior().scaleDown().stabilizationWindowSeconds());
         assertEquals(0, keda.idleReplicas());
+    }
+
+    @Test
+    void theShippedCompositeGeneratesOneFormulaMetricAndKeepsCpuApart() throws Exception {
+        KedaAutoscaler keda = (KedaAutoscaler) AutoscalerFiles.read(Path.of("keda/composite.yaml"), 15,
+                ReplicaCalculator.Settings.DEFAULT);
+        List<MetricSpec> metrics = keda.hpa().metrics();
+        assertEquals(2, metrics.size(), "CPU, and the formula's composite metric: " + metrics);
+        assertEquals(MetricSpec.Source.RESOURCE, metrics.get(0).source());
+        assertEquals(new MetricSpec.Target(MetricSpec.TargetType.UTILIZATION, 90), metrics.get(0).target());
+        assertEquals(MetricSpec.Source.EXTERNAL, metrics.get(1).source());
+        assertEquals(new MetricSpec.Target(MetricSpec.TargetType.AVERAGE_VALUE, 1), metrics.get(1).target());
+        assertEquals(4, keda.spec().fallback().replicas());
     }
 
     @Test
