@@ -1,6 +1,7 @@
 package io.celeryexporter.cli;
 
 import io.celeryexporter.broker.BrokerException;
+import io.celeryexporter.rehearsal.PrometheusSamples;
 import io.celeryexporter.broker.InvalidBrokerUrlException;
 import java.net.BindException;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -28,6 +29,10 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
                 cmd.getErr().println(BrokerHelp.UNREACHABLE);
             }
             return ExitCodes.BROKER;
+        }
+        if (ex instanceof PrometheusSamples.UnreachableException unreachable) {
+            cmd.getErr().println("error: " + unreachable.getMessage());
+            return ExitCodes.UNREACHABLE;
         }
         if (ex instanceof BindException) {
             cmd.getErr().println("error: cannot listen on --web.listen-address: " + ex.getMessage());

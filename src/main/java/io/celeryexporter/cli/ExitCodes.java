@@ -8,6 +8,8 @@ public final class ExitCodes {
     public static final int USAGE = 2;
     /** The broker could not be reached, or refused the credentials. */
     public static final int BROKER = 3;
+    /** A server the command reads could not be reached (the broker, or Prometheus for rehearse). */
+    public static final int UNREACHABLE = 3;
 
     private ExitCodes() {}
 }

@@ -7,6 +7,8 @@ import io.celeryexporter.autoscaling.manifest.AutoscalerFiles;
 import io.celeryexporter.autoscaling.manifest.ManifestException;
 import io.celeryexporter.rehearsal.Chart;
 import io.celeryexporter.rehearsal.PipelineSettings;
+import io.celeryexporter.rehearsal.PrometheusSamples;
+import io.celeryexporter.rehearsal.RecordedArrivals;
 import io.celeryexporter.rehearsal.Replay;
 import io.celeryexporter.rehearsal.Simulation;
 import io.celeryexporter.rehearsal.Traffic;
@@ -16,8 +18,12 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -105,14 +111,35 @@ public final class RehearseCommand implements Callable<Integer> {
             description = "Rerun for each target value of one metric (or KEDA trigger).")
     String sweep;
 
+    @Option(names = "--traffic-from-prometheus", paramLabel = "URL",
+            description = {"Replay the arrivals a Prometheus recorded (celery_queue_enqueued_total of --queue) over",
+                "--range, or --start to --end: what this autoscaler would have done with that traffic."})
+    String trafficFromPrometheus;
+
+    @Option(names = "--queue", paramLabel = "NAME", description = "With --traffic-from-prometheus: the queue.")
+    String queue;
+
+    @Option(names = "--range", defaultValue = "1h", converter = DurationConverter.class,
+            description = "With --traffic-from-prometheus: the last this long. Default: ${DEFAULT-VALUE}.")
+    Duration range;
+
+    @Option(names = "--start", paramLabel = "TIME",
+            description = "With --traffic-from-prometheus, instead of --range: RFC 3339 (2026-11-29T10:00:00Z) or Unix"
+                    + " seconds.")
+    String start;
+
+    @Option(names = "--end", paramLabel = "TIME", description = "With --start: the end of the range.")
+    String end;
+
     @Option(names = "--slo-oldest-age", converter = DurationConverter.class,
             description = "With --sweep: mark the cheapest target whose p95 oldest age meets this.")
     Duration sloOldestAge;
 
     @Override
     public Integer call() throws IOException {
-        if ((replay == null) == (traffic == null)) {
-            throw new IllegalArgumentException("give either --replay METRICS.csv or --traffic PROFILE");
+        if ((replay != null ? 1 : 0) + (traffic != null ? 1 : 0) + (trafficFromPrometheus != null ? 1 : 0) != 1) {
+            throw new IllegalArgumentException("give one of --replay METRICS.csv, --traffic PROFILE or"
+                    + " --traffic-from-prometheus URL");
         }
         if (!List.of("table", "json", "csv").contains(output)) {
             throw new IllegalArgumentException("-o must be table, json or csv, not '" + output + "'");
@@ -127,14 +154,16 @@ public final class RehearseCommand implements Callable<Integer> {
         if (sweep != null) {
             return sweep(model, out);
         }
-        Simulation.Rehearsal result = simulation().run(model, traffic(), seed);
+        Traffic arrivals = traffic(spec.commandLine().getErr());
+        Simulation.Rehearsal result = simulation().run(model, arrivals, seed);
         switch (output) {
             case "json" -> out.println(RehearsalOutput.json(result.summary()));
             case "csv" -> RehearsalOutput.timeline(out, result.timeline());
             default -> RehearsalOutput.table(out, model.name(), result.summary());
         }
         if (chart != null) {
-            Files.writeString(chart, Chart.svg(model.name() + ": " + traffic + " traffic", result.timeline()));
+            Files.writeString(chart, Chart.svg(model.name() + ": " + (traffic != null ? traffic + " traffic"
+                    : "traffic recorded for queue " + queue), result.timeline()));
         }
         return ExitCodes.OK;
     }
@@ -153,7 +182,8 @@ public final class RehearseCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--sweep: '" + v + "' is not a number");
             }
             rows.add(new RehearsalOutput.SweepRow(value,
-                    simulation().run(model.withTarget(parts[0], value), traffic(), seed).summary()));
+                    simulation().run(model.withTarget(parts[0], value), traffic(spec.commandLine().getErr()), seed)
+                            .summary()));
         }
         Double slo = sloOldestAge == null ? null : sloOldestAge.toMillis() / 1000.0;
         RehearsalOutput.sweep(out, output, parts[0], rows, slo);
@@ -194,7 +224,57 @@ public final class RehearseCommand implements Callable<Integer> {
         return new Simulation(workers, pipeline, price);
     }
 
-    private Traffic traffic() {
-        return Traffic.of(traffic, rate, duration, seed);
+    private Traffic traffic(PrintWriter err) {
+        if (trafficFromPrometheus == null) {
+            return Traffic.of(traffic, rate, duration, seed);
+        }
+        return Traffic.recorded(recorded(err));
+    }
+
+    /** The arrivals of --queue as Prometheus recorded them, with a line on stderr saying what was found. */
+    private RecordedArrivals recorded(PrintWriter err) {
+        if (queue == null || queue.isBlank()) {
+            throw new IllegalArgumentException("--traffic-from-prometheus needs --queue NAME");
+        }
+        if ((start == null) != (end == null)) {
+            throw new IllegalArgumentException("give both --start and --end, or neither (then --range)");
+        }
+        double to = end == null ? System.currentTimeMillis() / 1000.0 : time("--end", end);
+        double from = start == null ? to - range.toMillis() / 1000.0 : time("--start", start);
+        if (to <= from) {
+            throw new IllegalArgumentException("--end must come after --start");
+        }
+        PrometheusSamples prometheus = new PrometheusSamples(trafficFromPrometheus);
+        String queueLabel = "{queue_name=\"" + queue.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
+        String selector = "celery_queue_enqueued_total" + queueLabel;
+        List<List<RecordedArrivals.Sample>> series = prometheus.samples(selector, from, to);
+        if (series.isEmpty()) {
+            throw new IllegalArgumentException("Prometheus at " + trafficFromPrometheus + " has no " + selector
+                    + " between " + Instant.ofEpochMilli((long) (from * 1000)) + " and "
+                    + Instant.ofEpochMilli((long) (to * 1000)));
+        }
+        RecordedArrivals arrivals = RecordedArrivals.fromCounters(series, from, to);
+        err.printf(Locale.ROOT, "recorded traffic: %d arrivals in %.0f s at a %.0f s resolution, from %d series;"
+                + " %d counter reset(s), %d gap(s)%n", arrivals.total(), to - from, arrivals.step(), series.size(),
+                arrivals.resets(), arrivals.gaps());
+        double exact = prometheus.minOverRange("celery_queue_counts_exact" + queueLabel, from, to);
+        if (exact == 0) {
+            err.println("note: the exporter counted from snapshots over (part of) this range"
+                    + " (celery_queue_counts_exact 0): these arrivals are a lower bound");
+        }
+        return arrivals;
+    }
+
+    private static double time(String flag, String text) {
+        try {
+            return Double.parseDouble(text);
+        } catch (NumberFormatException notSeconds) {
+            try {
+                return OffsetDateTime.parse(text).toInstant().toEpochMilli() / 1000.0;
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException(flag + " '" + text + "' is neither RFC 3339"
+                        + " (2026-11-29T10:00:00Z) nor Unix seconds");
+            }
+        }
     }
 }

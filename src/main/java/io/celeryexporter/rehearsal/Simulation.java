@@ -9,12 +9,13 @@ import java.util.List;
 /**
  * Plays traffic through a queue, workers, the metrics pipeline and an autoscaler, in steps of 50 ms of model time.
  * It runs until the traffic has ended, the queue is empty and the replicas are back at the autoscaler's idle count,
- * capped at one model hour. Deterministic for a seed.
+ * capped at one model hour after the traffic ends. Deterministic for a seed.
  */
 public final class Simulation {
 
     static final int STEPS_PER_SECOND = 20;
-    static final int MAX_SECONDS = 3600;
+    /** How long after the traffic ends a rehearsal may run on, for the queue to drain and replicas to settle. */
+    static final int MAX_SETTLE_SECONDS = 3600;
     /** The window of CPU usage a metrics-server sample covers. */
     static final int CPU_WINDOW_SECONDS = 30;
 
@@ -73,7 +74,7 @@ public final class Simulation {
             replicaSeconds += pool.existing();
             boolean settled = now >= traffic.duration() && queue.isEmpty() && pool.idle(now)
                     && spec == autoscaler.idleReplicas() && pool.existing() == spec;
-            if (settled || second >= MAX_SECONDS) {
+            if (settled || second >= traffic.duration() + MAX_SETTLE_SECONDS) {
                 long completed = waits.size() - pool.busySlots(now);
                 return new Rehearsal(summary(arrived, completed, timeline, waits, scaling, replicaSeconds),
                         timeline);

@@ -6,26 +6,26 @@ import java.util.Locale;
 import java.util.Random;
 
 /**
- * Arrivals over time: a Poisson process whose rate follows a {@code load} profile, or the guide's load test (50 tasks/s
- * for 300 s from an idle queue). Seeded, so a rehearsal is repeatable.
+ * Arrivals over time: a Poisson process whose rate follows a {@code load} profile, the guide's load test (50 tasks/s
+ * for 300 s from an idle queue), or arrivals recorded by Prometheus ({@link RecordedArrivals}). Repeatable: the
+ * first two are seeded, the last is spread evenly within each recorded step.
  */
-public final class Traffic {
+public abstract class Traffic {
 
     public static final String GUIDE = "guide";
 
-    private final RateProfile profile;
-    private final double rate;
-    private final double duration;
-    private final Random random;
-    private double next;
+    /** When the traffic stops. */
+    public abstract double duration();
 
-    private Traffic(RateProfile profile, double rate, double duration, long seed) {
-        this.profile = profile;
-        this.rate = rate;
-        this.duration = duration;
-        this.random = new Random(seed);
-        this.next = 0;
-        advance();
+    /** The time of the next arrival; +infinity once the traffic has stopped. */
+    abstract double nextArrival();
+
+    /** Takes the next arrival: returns its time and moves to the one after. */
+    abstract double take();
+
+    /** The arrivals Prometheus recorded, each step's spread evenly across it, from the start of the range. */
+    public static Traffic recorded(RecordedArrivals arrivals) {
+        return new Recorded(arrivals);
     }
 
     /**
@@ -34,45 +34,106 @@ public final class Traffic {
      */
     public static Traffic of(String name, double rate, Duration duration, long seed) {
         if (name.equals(GUIDE)) {
-            return new Traffic(RateProfile.CONSTANT, 50, 300, seed);
+            return new Poisson(RateProfile.CONSTANT, 50, 300, seed);
         }
         try {
             RateProfile profile = RateProfile.valueOf(name.toUpperCase(Locale.ROOT));
-            return new Traffic(profile, rate, duration.toMillis() / 1000.0, seed);
+            return new Poisson(profile, rate, duration.toMillis() / 1000.0, seed);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("unknown traffic profile '" + name
                     + "': constant, burst, ramp or guide");
         }
     }
 
-    /** When the traffic stops. */
-    public double duration() {
-        return duration;
-    }
+    /** A Poisson process at a profile's rate. */
+    private static final class Poisson extends Traffic {
+        private final RateProfile profile;
+        private final double rate;
+        private final double duration;
+        private final Random random;
+        private double next;
 
-    /** The time of the next arrival; +infinity once the traffic has stopped. */
-    double nextArrival() {
-        return next < duration ? next : Double.POSITIVE_INFINITY;
-    }
-
-    /** Takes the next arrival: returns its time and draws the one after. */
-    double take() {
-        double t = next;
-        advance();
-        return t;
-    }
-
-    /** Thinning: candidates at the profile's peak rate, each kept with probability rate(t) / peak. */
-    private void advance() {
-        double peak = profile == RateProfile.BURST ? rate * 4 : rate;
-        if (peak <= 0) {
-            next = Double.POSITIVE_INFINITY;
-            return;
+        Poisson(RateProfile profile, double rate, double duration, long seed) {
+            this.profile = profile;
+            this.rate = rate;
+            this.duration = duration;
+            this.random = new Random(seed);
+            advance();
         }
-        do {
-            next += -Math.log(1 - random.nextDouble()) / peak;
-        } while (next < duration
-                && random.nextDouble() * peak > profile.rateAt(rate, Duration.ofMillis((long) (next * 1000)),
-                Duration.ofMillis((long) (duration * 1000))));
+
+        @Override
+        public double duration() {
+            return duration;
+        }
+
+        @Override
+        double nextArrival() {
+            return next < duration ? next : Double.POSITIVE_INFINITY;
+        }
+
+        @Override
+        double take() {
+            double t = next;
+            advance();
+            return t;
+        }
+
+        /** Thinning: candidates at the profile's peak rate, each kept with probability rate(t) / peak. */
+        private void advance() {
+            double peak = profile == RateProfile.BURST ? rate * 4 : rate;
+            if (peak <= 0) {
+                next = Double.POSITIVE_INFINITY;
+                return;
+            }
+            do {
+                next += -Math.log(1 - random.nextDouble()) / peak;
+            } while (next < duration
+                    && random.nextDouble() * peak > profile.rateAt(rate, Duration.ofMillis((long) (next * 1000)),
+                    Duration.ofMillis((long) (duration * 1000))));
+        }
+    }
+
+    /** Recorded arrivals: step by step, the step's count spread evenly across it; generated as they are taken. */
+    private static final class Recorded extends Traffic {
+        private final RecordedArrivals arrivals;
+        private int step;
+        private long taken;
+
+        Recorded(RecordedArrivals arrivals) {
+            this.arrivals = arrivals;
+            skipEmptySteps();
+        }
+
+        @Override
+        public double duration() {
+            return arrivals.duration();
+        }
+
+        @Override
+        double nextArrival() {
+            if (step >= arrivals.steps()) {
+                return Double.POSITIVE_INFINITY;
+            }
+            long n = arrivals.count(step);
+            return (step + (taken + 0.5) / n) * arrivals.step();
+        }
+
+        @Override
+        double take() {
+            double t = nextArrival();
+            taken++;
+            if (taken == arrivals.count(step)) {
+                step++;
+                taken = 0;
+                skipEmptySteps();
+            }
+            return t;
+        }
+
+        private void skipEmptySteps() {
+            while (step < arrivals.steps() && arrivals.count(step) == 0) {
+                step++;
+            }
+        }
     }
 }

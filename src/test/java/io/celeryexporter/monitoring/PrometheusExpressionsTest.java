@@ -41,7 +41,8 @@ class PrometheusExpressionsTest {
 
     /** Series selectors the checks below look up: this project's metrics, its recording rules, and the ones it joins. */
     private static final Pattern SELECTOR =
-            Pattern.compile("\\b((?:celery_|queue_name:|dispatcher:|kube_|container_)[a-zA-Z0-9_:]*|up)(\\{[^}]*\\})?");
+            Pattern.compile("\\b((?:celery_|queue_name:|dispatcher:|kube_|container_|keda_)[a-zA-Z0-9_:]*|up)"
+                    + "(\\{[^}]*\\})?");
 
     private static RedisServer redis;
     private static Exporter exporter;

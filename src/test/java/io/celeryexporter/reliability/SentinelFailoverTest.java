@@ -22,6 +22,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 /** A master, a replica and a real Sentinel: after a failover the exporter follows the new master, without a restart. */
@@ -68,6 +69,8 @@ class SentinelFailoverTest {
                     Eventually.await(Duration.ofSeconds(20), "the replica promoted", () -> {
                         try (RedisClient client = replica.client()) {
                             return info(client, "replication").contains("role:master");
+                        } catch (JedisConnectionException closedBySentinel) {
+                            return false; // Sentinel drops the clients of the instances it reconfigures
                         }
                     });
                     master.kill(); // from now on only the new master can answer

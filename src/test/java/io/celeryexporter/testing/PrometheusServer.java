@@ -25,14 +25,36 @@ public final class PrometheusServer implements AutoCloseable {
      * @param ruleFiles rule files to load, evaluated every second
      */
     public PrometheusServer(java.util.Map<String, List<String>> targets, List<Path> ruleFiles) throws Exception {
+        this(targets, ruleFiles, Files.createTempDirectory("prometheus-test"));
+    }
+
+    /**
+     * A Prometheus whose TSDB holds the samples of an OpenMetrics text (ending in {@code # EOF}), written as blocks
+     * by {@code promtool tsdb create-blocks-from openmetrics}, as one backfills history. It scrapes nothing.
+     */
+    public static PrometheusServer backfilled(String openMetrics) throws Exception {
+        Path dir = Files.createTempDirectory("prometheus-test");
+        Path input = dir.resolve("backfill.om");
+        Files.writeString(input, openMetrics);
+        Path promtool = Tools.find("promtool", "the Debian package prometheus");
+        Tools.Run run = Tools.run(List.of(promtool.toString(), "tsdb", "create-blocks-from", "openmetrics",
+                input.toString(), dir.resolve("data").toString()));
+        if (run.exitCode() != 0) {
+            throw new IllegalStateException("promtool could not backfill: " + run.output());
+        }
+        return new PrometheusServer(java.util.Map.of(), List.of(), dir);
+    }
+
+    private PrometheusServer(java.util.Map<String, List<String>> targets, List<Path> ruleFiles, Path dir)
+            throws Exception {
         Path binary = Tools.find("prometheus", "the Debian package prometheus");
-        dir = Files.createTempDirectory("prometheus-test");
+        this.dir = dir;
         StringBuilder config = new StringBuilder("global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n");
         config.append("rule_files:\n");
         for (Path rules : ruleFiles) {
             config.append("  - ").append(rules.toAbsolutePath()).append('\n');
         }
-        config.append("scrape_configs:\n");
+        config.append(targets.isEmpty() ? "scrape_configs: []\n" : "scrape_configs:\n");
         targets.forEach((job, list) -> config.append("  - job_name: ").append(job)
                 .append("\n    static_configs:\n      - targets: ['").append(String.join("', '", list))
                 .append("']\n"));
@@ -53,6 +75,10 @@ public final class PrometheusServer implements AutoCloseable {
                 return false;
             }
         });
+    }
+
+    public String url() {
+        return base;
     }
 
     /** Runs an instant query; fails on any error Prometheus reports. Returns the result vector. */
