@@ -13,11 +13,11 @@ import java.util.Optional;
  * interval late, as without a publish-time header), Prometheus' scrape of the exporter's last poll, and the adapter's
  * (or KEDA's) instant query, which returns the last scraped sample. CPU comes from the workers' busy slots.
  */
-final class MetricsPipeline {
+public final class MetricsPipeline {
 
-    static final String LENGTH = "celery_queue_length";
-    static final String OLDEST_AGE = "celery_queue_oldest_task_age_seconds";
-    static final String AVERAGE_WAIT = "celery_queue_average_wait_seconds";
+    public static final String LENGTH = "celery_queue_length";
+    public static final String OLDEST_AGE = "celery_queue_oldest_task_age_seconds";
+    public static final String AVERAGE_WAIT = "celery_queue_average_wait_seconds";
 
     private final PipelineSettings settings;
     private final double cpuRequest;
@@ -37,37 +37,16 @@ final class MetricsPipeline {
                 || series.equals("cpu"));
     }
 
-    /**
-     * Advances to {@code now}: polls and scrapes that are due.
-     *
-     * @param queue arrival times, oldest first
-     */
-    void advance(double now, ArrayDeque<Double> queue) {
+    /** Advances to {@code now}: the exporter's poll and Prometheus' scrape, when due. */
+    void advance(double now, ExporterView exporter) {
         if (now >= nextPoll) {
-            exported = poll(now, queue);
+            exported = exporter.poll(now);
             nextPoll += settings.pollInterval();
         }
         if (now >= nextScrape) {
             scraped = exported;
             nextScrape += settings.scrapeInterval();
         }
-    }
-
-    /** The exporter's view: a task is first seen at the first poll at or after its arrival. */
-    private Map<String, Double> poll(double now, ArrayDeque<Double> queue) {
-        Map<String, Double> out = new HashMap<>();
-        out.put(LENGTH, (double) queue.size());
-        double oldest = 0;
-        double sum = 0;
-        for (double arrival : queue) {
-            double firstSeen = Math.ceil(arrival / settings.pollInterval()) * settings.pollInterval();
-            double age = Math.max(0, now - firstSeen);
-            oldest = Math.max(oldest, age);
-            sum += age;
-        }
-        out.put(OLDEST_AGE, oldest);
-        out.put(AVERAGE_WAIT, queue.isEmpty() ? 0 : sum / queue.size());
-        return out;
     }
 
     /** The metrics APIs at this moment. */

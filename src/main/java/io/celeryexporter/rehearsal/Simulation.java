@@ -1,7 +1,6 @@
 package io.celeryexporter.rehearsal;
 
 import io.celeryexporter.autoscaling.Autoscaler;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -38,7 +37,16 @@ public final class Simulation {
     }
 
     public Rehearsal run(Autoscaler autoscaler, Traffic traffic, long seed) {
-        ArrayDeque<Double> queue = new ArrayDeque<>();
+        SimulatedQueue queue = new SimulatedQueue();
+        return run(autoscaler, traffic, seed, queue, queue.firstSeen(pipeline.pollInterval()), Pace.INSTANT);
+    }
+
+    /**
+     * The same loop on any queue and exporter, at any pace: a live rehearsal passes a real broker's queue, the real
+     * exporter and the wall clock.
+     */
+    public Rehearsal run(Autoscaler autoscaler, Traffic traffic, long seed, TaskQueue queue, ExporterView exporter,
+                         Pace pace) {
         WorkerPool pool = new WorkerPool(workers, seed);
         MetricsPipeline metrics = new MetricsPipeline(pipeline, workers.cpuRequestMillis());
         List<Second> timeline = new ArrayList<>();
@@ -51,8 +59,9 @@ public final class Simulation {
         double replicaSeconds = 0;
         for (int step = 0; ; step++) {
             double now = (double) step / STEPS_PER_SECOND;
+            pace.waitUntil(now);
             while (traffic.nextArrival() <= now) {
-                queue.addLast(traffic.take());
+                queue.publish(traffic.take());
                 arrived++;
                 arrivalsThisSecond++;
             }
@@ -61,20 +70,21 @@ public final class Simulation {
                 continue;
             }
             int second = step / STEPS_PER_SECOND;
-            metrics.advance(now, queue);
+            metrics.advance(now, exporter);
             pool.sampleCpu(now, CPU_WINDOW_SECONDS);
             int desired = autoscaler.tick(now, spec, pool.size(), pool.pods(now), metrics.source(pool));
             scaling.record(now, spec, desired);
             pool.scaleTo(desired, now);
             spec = desired;
             scaling.readyAt(now, pool.ready(now));
-            double oldestAge = queue.isEmpty() ? 0 : now - queue.peekFirst();
-            timeline.add(new Second(second, arrivalsThisSecond, queue.size(), oldestAge, pool.ready(now), desired));
+            int queued = queue.size();
+            double oldestAge = queued == 0 ? 0 : Math.max(0, now - queue.oldestArrival());
+            timeline.add(new Second(second, arrivalsThisSecond, queued, oldestAge, pool.ready(now), desired));
             arrivalsThisSecond = 0;
             replicaSeconds += pool.existing();
-            boolean settled = now >= traffic.duration() && queue.isEmpty() && pool.idle(now)
+            boolean settled = now >= traffic.duration() && queued == 0 && pool.idle(now)
                     && spec == autoscaler.idleReplicas() && pool.existing() == spec;
-            if (settled || second >= traffic.duration() + MAX_SETTLE_SECONDS) {
+            if (settled || second >= traffic.duration() + MAX_SETTLE_SECONDS || pace.stopped()) {
                 long completed = waits.size() - pool.busySlots(now);
                 return new Rehearsal(summary(arrived, completed, timeline, waits, scaling, replicaSeconds),
                         timeline);

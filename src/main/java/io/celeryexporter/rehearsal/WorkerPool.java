@@ -100,15 +100,22 @@ final class WorkerPool {
         }
     }
 
-    /** Gives queued tasks to free slots of ready replicas, oldest task first; reports each task's wait. */
-    void dispatch(ArrayDeque<Double> queue, double now, DoubleConsumer waited) {
+    /**
+     * Gives queued tasks to free slots of ready replicas, in the order the queue hands them out; reports each task's
+     * wait. Stops asking once the queue is empty.
+     */
+    void dispatch(TaskQueue queue, double now, DoubleConsumer waited) {
+        dispatching:
         for (Replica r : replicas) {
             if (r.leaving || !r.ready(now)) {
                 continue;
             }
-            for (int s = 0; s < r.busyUntil.length && !queue.isEmpty(); s++) {
+            for (int s = 0; s < r.busyUntil.length; s++) {
                 if (r.busyUntil[s] <= now) {
-                    double arrival = queue.pollFirst();
+                    double arrival = queue.take();
+                    if (Double.isNaN(arrival)) {
+                        break dispatching;
+                    }
                     waited.accept(now - arrival);
                     r.busyUntil[s] = now + serviceTime();
                 }
