@@ -5,6 +5,8 @@ import io.celeryexporter.autoscaling.MetricSpec;
 import io.celeryexporter.autoscaling.ReplicaCalculator;
 import io.celeryexporter.autoscaling.manifest.AutoscalerFiles;
 import io.celeryexporter.autoscaling.manifest.ManifestException;
+import io.celeryexporter.celery.KeyNaming;
+import io.celeryexporter.celery.PrioritySteps;
 import io.celeryexporter.rehearsal.Chart;
 import io.celeryexporter.rehearsal.PipelineSettings;
 import io.celeryexporter.rehearsal.PrometheusSamples;
@@ -13,6 +15,7 @@ import io.celeryexporter.rehearsal.Replay;
 import io.celeryexporter.rehearsal.Simulation;
 import io.celeryexporter.rehearsal.Traffic;
 import io.celeryexporter.rehearsal.WorkerSettings;
+import io.celeryexporter.rehearsal.live.LiveRehearsal;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -26,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -131,6 +135,23 @@ public final class RehearseCommand implements Callable<Integer> {
     @Option(names = "--end", paramLabel = "TIME", description = "With --start: the end of the range.")
     String end;
 
+    @Option(names = "--live", description = {"Rehearse on a real broker, in real time: publish the --traffic as real",
+        "Celery messages into --queue, consume them with modelled pods, and measure the queue with the exporter."})
+    boolean live;
+
+    @Mixin BrokerOptions broker = new BrokerOptions();
+
+    @Option(names = "--key-prefix", paramLabel = "PREFIX", defaultValue = "",
+            description = "With --live: kombu's global_keyprefix.")
+    String keyPrefix;
+
+    @Option(names = "--force", description = "With --live: rehearse even if the queue holds tasks (they join the load).")
+    boolean force;
+
+    @Option(names = "--compare", description = {"With --live: also simulate the same traffic, seed and options; the",
+        "output is {\"live\": SUMMARY, \"simulated\": SUMMARY}, and --chart draws both."})
+    boolean compare;
+
     @Option(names = "--slo-oldest-age", converter = DurationConverter.class,
             description = "With --sweep: mark the cheapest target whose p95 oldest age meets this.")
     Duration sloOldestAge;
@@ -154,6 +175,12 @@ public final class RehearseCommand implements Callable<Integer> {
         if (sweep != null) {
             return sweep(model, out);
         }
+        if (live) {
+            return live(model, out);
+        }
+        if (compare) {
+            throw new IllegalArgumentException("--compare goes with --live");
+        }
         Traffic arrivals = traffic(spec.commandLine().getErr());
         Simulation.Rehearsal result = simulation().run(model, arrivals, seed);
         switch (output) {
@@ -166,6 +193,46 @@ public final class RehearseCommand implements Callable<Integer> {
                     : "traffic recorded for queue " + queue), result.timeline()));
         }
         return ExitCodes.OK;
+    }
+
+    private int live(Autoscaler model, PrintWriter out) throws IOException {
+        if (traffic == null) {
+            throw new IllegalArgumentException("--live needs --traffic PROFILE");
+        }
+        if (queue == null || queue.isBlank()) {
+            throw new IllegalArgumentException("--live needs --queue NAME");
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        LiveRehearsal.Settings settings = new LiveRehearsal.Settings(broker.settings(), KeyNaming.withPrefix(keyPrefix),
+                PrioritySteps.ALL, queue, force, pollInterval);
+        Simulation.Rehearsal result = LiveRehearsal.run(settings, simulation(), model, traffic(err), seed, err);
+        Simulation.Rehearsal simulated = compare ? simulation().run(load(), traffic(err), seed) : null;
+        if (compare) {
+            out.println("{\"live\": " + RehearsalOutput.json(result.summary()) + ", \"simulated\": "
+                    + RehearsalOutput.json(simulated.summary()) + "}");
+        } else {
+            switch (output) {
+                case "json" -> out.println(RehearsalOutput.json(result.summary()));
+                case "csv" -> RehearsalOutput.timeline(out, result.timeline());
+                default -> RehearsalOutput.table(out, model.name() + " (live)", result.summary());
+            }
+        }
+        if (chart != null) {
+            String title = model.name() + ": " + traffic + " traffic";
+            Files.writeString(chart, Chart.svg(title + ", live on " + queue, result.timeline()));
+            if (simulated != null) {
+                Files.writeString(simulatedChart(chart), Chart.svg(title + ", simulated", simulated.timeline()));
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    /** {@code out.svg} → {@code out-simulated.svg}. */
+    static Path simulatedChart(Path chart) {
+        String name = chart.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String simulated = dot < 0 ? name + "-simulated" : name.substring(0, dot) + "-simulated" + name.substring(dot);
+        return chart.resolveSibling(simulated);
     }
 
     private int sweep(Autoscaler model, PrintWriter out) {

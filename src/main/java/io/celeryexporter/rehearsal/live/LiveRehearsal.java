@@ -1,0 +1,116 @@
+package io.celeryexporter.rehearsal.live;
+
+import io.celeryexporter.autoscaling.Autoscaler;
+import io.celeryexporter.broker.BrokerConnector;
+import io.celeryexporter.broker.BrokerException;
+import io.celeryexporter.broker.BrokerSettings;
+import io.celeryexporter.broker.RedisBroker;
+import io.celeryexporter.celery.KeyNaming;
+import io.celeryexporter.celery.MessageDecoder;
+import io.celeryexporter.celery.PrioritySteps;
+import io.celeryexporter.poll.ExporterConfig;
+import io.celeryexporter.poll.PollCounters;
+import io.celeryexporter.poll.Poller;
+import io.celeryexporter.rehearsal.ExporterView;
+import io.celeryexporter.rehearsal.MetricsPipeline;
+import io.celeryexporter.rehearsal.Simulation;
+import io.celeryexporter.rehearsal.Traffic;
+import io.celeryexporter.tracking.PollClock;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * A rehearsal on a real broker, in real time: the traffic is published as real Celery messages into the queue,
+ * the rehearsal's workers take them as workers do and hold each for its service time, the exporter's own poller
+ * measures the queue, and the controller model acts on what it measured, through the same scrape and query as in
+ * the simulation. Only the pods are modelled: their start-up, slots and CPU.
+ *
+ * <p>It writes only to the queue it is given, refuses one that holds tasks unless forced, and removes what it
+ * published that is still queued when it ends (Ctrl-C ends it early, with the summary so far).
+ */
+public final class LiveRehearsal {
+
+    /** How often a progress line is printed. */
+    static final double PROGRESS_SECONDS = 5;
+
+    /**
+     * @param queue        the queue to publish into and measure
+     * @param force        rehearse even if the queue holds tasks (they become part of the load)
+     * @param pollInterval the exporter's poll interval
+     */
+    public record Settings(BrokerSettings broker, KeyNaming naming, PrioritySteps steps, String queue, boolean force,
+                           Duration pollInterval) {}
+
+    private LiveRehearsal() {}
+
+    /** Runs it; progress lines go to {@code progress}. Throws {@link BrokerException} if the broker fails. */
+    public static Simulation.Rehearsal run(Settings settings, Simulation simulation, Autoscaler model,
+                                           Traffic traffic, long seed, PrintWriter progress) {
+        try (UnifiedJedis writer = BrokerConnector.openClient(settings.broker());
+             RedisBroker reader = BrokerConnector.connect(settings.broker());
+             Poller poller = new Poller(reader, new ExporterConfig(settings.naming(), settings.steps(),
+                     List.of(settings.queue()), settings.pollInterval(), Duration.ofSeconds(30)),
+                     new MessageDecoder(List.of()), new PollCounters(), PollClock.system())) {
+            LiveQueue queue = new LiveQueue(writer, settings.naming(), settings.steps(), settings.queue());
+            int waiting = queue.size();
+            if (waiting > 0 && !settings.force()) {
+                throw new IllegalArgumentException("queue '" + settings.queue() + "' holds " + waiting
+                        + " tasks: a live rehearsal publishes into and consumes from it, so it wants an empty queue"
+                        + " (or --force, to take those tasks as part of the load)");
+            }
+            WallClockPace pace = new WallClockPace();
+            CountDownLatch finished = new CountDownLatch(1);
+            Thread onInterrupt = new Thread(() -> {
+                pace.stop();
+                try {
+                    finished.await(10, TimeUnit.SECONDS); // let the summary so far be printed
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "rehearse-stop");
+            Runtime.getRuntime().addShutdownHook(onInterrupt);
+            try {
+                return simulation.run(model, traffic, seed, queue,
+                        withProgress(new LiveExporter(poller, settings.queue()), queue, pace, progress), pace);
+            } finally {
+                long removed = queue.removeOwnTasks();
+                if (removed > 0) {
+                    progress.printf(Locale.ROOT, "removed the %d tasks the rehearsal published that were still"
+                            + " queued%n", removed);
+                }
+                finished.countDown();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(onInterrupt);
+                } catch (IllegalStateException shuttingDown) {
+                    // Ctrl-C: the hook is running and waits for us
+                }
+            }
+        } catch (JedisException e) {
+            throw new BrokerException(BrokerException.Kind.UNREACHABLE, "the broker failed during the live"
+                    + " rehearsal: " + e.getMessage(), e);
+        }
+    }
+
+    /** A progress line every few seconds, at the exporter's poll: what was published, taken and measured. */
+    private static ExporterView withProgress(ExporterView exporter, LiveQueue queue, WallClockPace pace,
+                                             PrintWriter progress) {
+        double[] nextLine = {PROGRESS_SECONDS};
+        return now -> {
+            var values = exporter.poll(now);
+            if (pace.elapsed() >= nextLine[0]) {
+                progress.printf(Locale.ROOT, "live t=%.0fs: %d published, %d taken, %.0f queued (exporter), oldest"
+                                + " %.1f s%n", now, queue.published(), queue.taken(),
+                        values.get(MetricsPipeline.LENGTH), values.get(MetricsPipeline.OLDEST_AGE));
+                progress.flush();
+                nextLine[0] += PROGRESS_SECONDS;
+            }
+            return values;
+        };
+    }
+}

@@ -1,0 +1,91 @@
+package io.celeryexporter.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.celeryexporter.testing.CeleryRedis;
+import io.celeryexporter.testing.RedisServer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * {@code rehearse --live --compare} on a real Redis: a burst published as real Celery messages, consumed by the
+ * modelled pods, measured by the exporter's own poller, against the simulation of the same traffic and seed. The
+ * HPA has short windows so that the whole run, up, down and settled, takes about 90 s.
+ */
+class LiveRehearsalTest {
+
+    @TempDir
+    Path dir;
+
+    private record Result(int code, String out, String err) {}
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private Path fastHpa() throws Exception {
+        Path hpa = dir.resolve("fast.yaml");
+        Files.writeString(hpa, String.join("\n", "apiVersion: autoscaling/v2", "kind: HorizontalPodAutoscaler",
+                "metadata: {name: fast}", "spec:", "  minReplicas: 1", "  maxReplicas: 10", "  metrics:",
+                "  - type: External", "    external:", "      metric: {name: celery_queue_length}",
+                "      target: {type: AverageValue, averageValue: \"4\"}", "  behavior:", "    scaleUp:",
+                "      stabilizationWindowSeconds: 0", "      policies: [{type: Pods, value: 4, periodSeconds: 5}]",
+                "    scaleDown:", "      stabilizationWindowSeconds: 10",
+                "      policies: [{type: Pods, value: 2, periodSeconds: 5}]", ""));
+        return hpa;
+    }
+
+    @Test
+    void aLiveBurstMatchesItsSimulationWithinTheIssuesBounds() throws Exception {
+        try (RedisServer redis = RedisServer.start(); RedisClient client = redis.client()) {
+            Path chart = dir.resolve("burst.svg");
+            long start = System.nanoTime();
+            Result r = run("rehearse", "--live", "--compare", "--broker.url", redis.url() + "/0", "--queue", "live",
+                    "--autoscaler", fastHpa().toString(), "--traffic", "burst", "--rate", "8", "--duration", "90s",
+                    "--concurrency", "2", "--task-seconds", "0.5", "--pod-startup", "5s", "--poll-interval", "1s",
+                    "--scrape-interval", "2s", "--sync-period", "5s", "--chart", chart.toString());
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertEquals(0, r.code(), r.err());
+            assertTrue(seconds >= 90, "a live rehearsal of at least 90 s: " + seconds);
+            JsonNode both = new ObjectMapper().readTree(r.out());
+            JsonNode live = both.get("live");
+            JsonNode simulated = both.get("simulated");
+            assertTrue(live.get("arrived").asLong() > 300, "traffic ran: " + live);
+            assertEquals(simulated.get("arrived").asLong(), live.get("arrived").asLong(), "the same traffic and seed");
+            assertEquals(live.get("arrived").asLong(), live.get("completed").asLong(), "every task done live");
+            assertTrue(Math.abs(live.get("max_replicas").asInt() - simulated.get("max_replicas").asInt()) <= 2,
+                    "max replicas within 2: " + both);
+            double livePeak = live.get("max_queue_length").asDouble();
+            assertTrue(Math.abs(simulated.get("max_queue_length").asDouble() - livePeak) <= 0.35 * livePeak,
+                    "peak queue within 35 %: " + both);
+            assertTrue(r.err().contains("live t=5s: "), "a progress line: " + r.err());
+            assertEquals(0, client.llen("live"), "nothing left behind");
+            assertTrue(Files.readString(chart).startsWith("<svg"));
+            assertTrue(Files.readString(dir.resolve("burst-simulated.svg")).startsWith("<svg"));
+        }
+    }
+
+    @Test
+    void aQueueThatHoldsTasksIsRefusedInOneLine() throws Exception {
+        try (RedisServer redis = RedisServer.start(); RedisClient client = redis.client()) {
+            new CeleryRedis(client).publish("busy", 0, 3);
+            Result r = run("rehearse", "--live", "--broker.url", redis.url() + "/0", "--queue", "busy",
+                    "--autoscaler", fastHpa().toString(), "--traffic", "constant", "--duration", "5s");
+            assertEquals(ExitCodes.USAGE, r.code(), r.err());
+            assertTrue(r.err().startsWith("error: queue 'busy' holds 3 tasks"), r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertEquals(3, client.llen("busy"), "and nothing was touched");
+        }
+    }
+}
