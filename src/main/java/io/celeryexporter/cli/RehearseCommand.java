@@ -16,6 +16,7 @@ import io.celeryexporter.rehearsal.Simulation;
 import io.celeryexporter.rehearsal.Traffic;
 import io.celeryexporter.rehearsal.WorkerSettings;
 import io.celeryexporter.rehearsal.live.LiveRehearsal;
+import io.celeryexporter.web.ListenAddress;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -148,6 +149,15 @@ public final class RehearseCommand implements Callable<Integer> {
     @Option(names = "--force", description = "With --live: rehearse even if the queue holds tasks (they join the load).")
     boolean force;
 
+    @Option(names = "--prometheus", paramLabel = "URL", description = {"With --live: read the queue through this",
+        "Prometheus, as the adapter's query does; it must scrape the exporter the rehearsal serves on",
+        "--exporter.listen-address."})
+    String prometheus;
+
+    @Option(names = "--exporter.listen-address", paramLabel = "[HOST]:PORT", defaultValue = ":9808",
+            description = "With --live --prometheus: where the rehearsal serves its exporter. Default: ${DEFAULT-VALUE}.")
+    String exporterListen;
+
     @Option(names = "--compare", description = {"With --live: also simulate the same traffic, seed and options; the",
         "output is {\"live\": SUMMARY, \"simulated\": SUMMARY}, and --chart draws both."})
     boolean compare;
@@ -204,8 +214,10 @@ public final class RehearseCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         LiveRehearsal.Settings settings = new LiveRehearsal.Settings(broker.settings(), KeyNaming.withPrefix(keyPrefix),
-                PrioritySteps.ALL, queue, force, pollInterval);
-        Simulation.Rehearsal result = LiveRehearsal.run(settings, simulation(), model, traffic(err), seed, err);
+                PrioritySteps.ALL, queue, force, pollInterval, prometheus, ListenAddress.parse(exporterListen));
+        // through Prometheus, the scrape is Prometheus' own: the controller reads its latest value every poll interval
+        Simulation liveModel = prometheus == null ? simulation() : simulation(pollInterval);
+        Simulation.Rehearsal result = LiveRehearsal.run(settings, liveModel, model, traffic(err), seed, err);
         Simulation.Rehearsal simulated = compare ? simulation().run(load(), traffic(err), seed) : null;
         if (compare) {
             out.println("{\"live\": " + RehearsalOutput.json(result.summary()) + ", \"simulated\": "
@@ -278,6 +290,10 @@ public final class RehearseCommand implements Callable<Integer> {
     }
 
     private Simulation simulation() {
+        return simulation(scrapeInterval);
+    }
+
+    private Simulation simulation(Duration scrape) {
         if (!taskDistribution.equals("exponential") && !taskDistribution.equals("fixed")) {
             throw new IllegalArgumentException("--task-distribution must be exponential or fixed");
         }
@@ -287,7 +303,7 @@ public final class RehearseCommand implements Callable<Integer> {
         WorkerSettings workers = new WorkerSettings(concurrency, taskSeconds, taskDistribution.equals("exponential"),
                 podStartup.toMillis() / 1000.0, cpuRequest, cpuPerBusySlot);
         PipelineSettings pipeline = new PipelineSettings(pollInterval.toMillis() / 1000.0,
-                scrapeInterval.toMillis() / 1000.0, syncPeriod.toMillis() / 1000.0);
+                scrape.toMillis() / 1000.0, syncPeriod.toMillis() / 1000.0);
         return new Simulation(workers, pipeline, price);
     }
 

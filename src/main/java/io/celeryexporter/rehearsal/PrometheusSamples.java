@@ -63,6 +63,15 @@ public final class PrometheusSamples {
         return series;
     }
 
+    /** The value of an instant query that returns one element; NaN when it returns none. */
+    public double instant(String expr, double time) {
+        JsonNode result = query(expr, time);
+        if (result.size() > 1) {
+            throw new IllegalArgumentException(expr + " returned " + result.size() + " elements, not one");
+        }
+        return result.isEmpty() ? Double.NaN : Double.parseDouble(result.get(0).path("value").get(1).asText());
+    }
+
     /** The smallest value of an instant expression over the range, or NaN when it has no data. */
     public double minOverRange(String expr, double start, double end) {
         JsonNode result = query("min(min_over_time((" + expr + ")[" + (long) Math.ceil(end - start) + "s:]))", end);

@@ -8,14 +8,18 @@ import io.celeryexporter.broker.RedisBroker;
 import io.celeryexporter.celery.KeyNaming;
 import io.celeryexporter.celery.MessageDecoder;
 import io.celeryexporter.celery.PrioritySteps;
+import io.celeryexporter.exporter.Exporter;
 import io.celeryexporter.poll.ExporterConfig;
 import io.celeryexporter.poll.PollCounters;
 import io.celeryexporter.poll.Poller;
 import io.celeryexporter.rehearsal.ExporterView;
 import io.celeryexporter.rehearsal.MetricsPipeline;
+import io.celeryexporter.rehearsal.PrometheusSamples;
 import io.celeryexporter.rehearsal.Simulation;
 import io.celeryexporter.rehearsal.Traffic;
 import io.celeryexporter.tracking.PollClock;
+import io.celeryexporter.web.ListenAddress;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
@@ -43,9 +47,11 @@ public final class LiveRehearsal {
      * @param queue        the queue to publish into and measure
      * @param force        rehearse even if the queue holds tasks (they become part of the load)
      * @param pollInterval the exporter's poll interval
+     * @param prometheus   a Prometheus that scrapes the rehearsal's exporter at {@code exporterListen}, to read the
+     *                     queue through; null to read the exporter's poller directly
      */
     public record Settings(BrokerSettings broker, KeyNaming naming, PrioritySteps steps, String queue, boolean force,
-                           Duration pollInterval) {}
+                           Duration pollInterval, String prometheus, ListenAddress exporterListen) {}
 
     private LiveRehearsal() {}
 
@@ -64,6 +70,18 @@ public final class LiveRehearsal {
                         + " tasks: a live rehearsal publishes into and consumes from it, so it wants an empty queue"
                         + " (or --force, to take those tasks as part of the load)");
             }
+            ExporterView view = new LiveExporter(poller, settings.queue());
+            Exporter served = null;
+            if (settings.prometheus() != null) {
+                PrometheusSamples prometheus = new PrometheusSamples(settings.prometheus());
+                served = Exporter.start(BrokerConnector.connect(settings.broker()), "rehearsal",
+                        new ExporterConfig(settings.naming(), settings.steps(), List.of(settings.queue()),
+                                settings.pollInterval(), Duration.ofSeconds(30)),
+                        new MessageDecoder(List.of()), settings.exporterListen(), "rehearsal");
+                progress.printf(Locale.ROOT, "serving the exporter on %s for Prometheus at %s to scrape%n",
+                        served.address(), settings.prometheus());
+                view = new PrometheusView(prometheus, settings.queue());
+            }
             WallClockPace pace = new WallClockPace();
             CountDownLatch finished = new CountDownLatch(1);
             Thread onInterrupt = new Thread(() -> {
@@ -76,9 +94,11 @@ public final class LiveRehearsal {
             }, "rehearse-stop");
             Runtime.getRuntime().addShutdownHook(onInterrupt);
             try {
-                return simulation.run(model, traffic, seed, queue,
-                        withProgress(new LiveExporter(poller, settings.queue()), queue, pace, progress), pace);
+                return simulation.run(model, traffic, seed, queue, withProgress(view, queue, pace, progress), pace);
             } finally {
+                if (served != null) {
+                    served.close();
+                }
                 long removed = queue.removeOwnTasks();
                 if (removed > 0) {
                     progress.printf(Locale.ROOT, "removed the %d tasks the rehearsal published that were still"
@@ -94,6 +114,9 @@ public final class LiveRehearsal {
         } catch (JedisException e) {
             throw new BrokerException(BrokerException.Kind.UNREACHABLE, "the broker failed during the live"
                     + " rehearsal: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot serve the exporter on " + settings.exporterListen() + ": "
+                    + e.getMessage());
         }
     }
 
@@ -106,7 +129,8 @@ public final class LiveRehearsal {
             if (pace.elapsed() >= nextLine[0]) {
                 progress.printf(Locale.ROOT, "live t=%.0fs: %d published, %d taken, %.0f queued (exporter), oldest"
                                 + " %.1f s%n", now, queue.published(), queue.taken(),
-                        values.get(MetricsPipeline.LENGTH), values.get(MetricsPipeline.OLDEST_AGE));
+                        values.getOrDefault(MetricsPipeline.LENGTH, Double.NaN),
+                        values.getOrDefault(MetricsPipeline.OLDEST_AGE, Double.NaN));
                 progress.flush();
                 nextLine[0] += PROGRESS_SECONDS;
             }
