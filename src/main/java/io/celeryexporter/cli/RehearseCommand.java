@@ -12,6 +12,7 @@ import io.celeryexporter.rehearsal.PipelineSettings;
 import io.celeryexporter.rehearsal.PrometheusSamples;
 import io.celeryexporter.rehearsal.RecordedArrivals;
 import io.celeryexporter.rehearsal.Replay;
+import io.celeryexporter.rehearsal.ServiceTimeEstimate;
 import io.celeryexporter.rehearsal.Simulation;
 import io.celeryexporter.rehearsal.Traffic;
 import io.celeryexporter.rehearsal.WorkerSettings;
@@ -136,6 +137,17 @@ public final class RehearseCommand implements Callable<Integer> {
     @Option(names = "--end", paramLabel = "TIME", description = "With --start: the end of the range.")
     String end;
 
+    @Option(names = "--deployment", paramLabel = "NAME", description = {"With --traffic-from-prometheus: the workers'",
+        "Deployment, whose replicas kube-state-metrics recorded: the service time is then derived from the recorded",
+        "drain rate and replicas instead of --task-seconds."})
+    String deployment;
+
+    @Option(names = "--namespace", paramLabel = "NS", description = "With --deployment: its namespace.")
+    String namespace;
+
+    /** The service time derived from recorded replicas and drain rate, when --deployment gave one. */
+    private Double recordedTaskSeconds;
+
     @Option(names = "--live", description = {"Rehearse on a real broker, in real time: publish the --traffic as real",
         "Celery messages into --queue, consume them with modelled pods, and measure the queue with the exporter."})
     boolean live;
@@ -205,7 +217,7 @@ public final class RehearseCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private int live(Autoscaler model, PrintWriter out) throws IOException {
+    private int live(Autoscaler model, PrintWriter out) {
         if (traffic == null) {
             throw new IllegalArgumentException("--live needs --traffic PROFILE");
         }
@@ -217,26 +229,36 @@ public final class RehearseCommand implements Callable<Integer> {
                 PrioritySteps.ALL, queue, force, pollInterval, prometheus, ListenAddress.parse(exporterListen));
         // through Prometheus, the scrape is Prometheus' own: the controller reads its latest value every poll interval
         Simulation liveModel = prometheus == null ? simulation() : simulation(pollInterval);
-        Simulation.Rehearsal result = LiveRehearsal.run(settings, liveModel, model, traffic(err), seed, err);
-        Simulation.Rehearsal simulated = compare ? simulation().run(load(), traffic(err), seed) : null;
-        if (compare) {
-            out.println("{\"live\": " + RehearsalOutput.json(result.summary()) + ", \"simulated\": "
-                    + RehearsalOutput.json(simulated.summary()) + "}");
-        } else {
-            switch (output) {
-                case "json" -> out.println(RehearsalOutput.json(result.summary()));
-                case "csv" -> RehearsalOutput.timeline(out, result.timeline());
-                default -> RehearsalOutput.table(out, model.name() + " (live)", result.summary());
+        LiveRehearsal.run(settings, liveModel, model, traffic(err), seed, err, result -> {
+            Simulation.Rehearsal simulated = compare ? simulation().run(load(), traffic(err), seed) : null;
+            if (compare) {
+                out.println("{\"live\": " + RehearsalOutput.json(result.summary()) + ", \"simulated\": "
+                        + RehearsalOutput.json(simulated.summary()) + "}");
+            } else {
+                switch (output) {
+                    case "json" -> out.println(RehearsalOutput.json(result.summary()));
+                    case "csv" -> RehearsalOutput.timeline(out, result.timeline());
+                    default -> RehearsalOutput.table(out, model.name() + " (live)", result.summary());
+                }
             }
-        }
-        if (chart != null) {
-            String title = model.name() + ": " + traffic + " traffic";
-            Files.writeString(chart, Chart.svg(title + ", live on " + queue, result.timeline()));
-            if (simulated != null) {
-                Files.writeString(simulatedChart(chart), Chart.svg(title + ", simulated", simulated.timeline()));
+            out.flush();
+            if (chart != null) {
+                String title = model.name() + ": " + traffic + " traffic";
+                writeChart(chart, Chart.svg(title + ", live on " + queue, result.timeline()));
+                if (simulated != null) {
+                    writeChart(simulatedChart(chart), Chart.svg(title + ", simulated", simulated.timeline()));
+                }
             }
-        }
+        });
         return ExitCodes.OK;
+    }
+
+    private static void writeChart(Path file, String svg) {
+        try {
+            Files.writeString(file, svg);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot write --chart " + file + ": " + e.getMessage());
+        }
     }
 
     /** {@code out.svg} → {@code out-simulated.svg}. */
@@ -300,7 +322,8 @@ public final class RehearseCommand implements Callable<Integer> {
         if (concurrency < 1 || taskSeconds <= 0) {
             throw new IllegalArgumentException("--concurrency must be at least 1 and --task-seconds above 0");
         }
-        WorkerSettings workers = new WorkerSettings(concurrency, taskSeconds, taskDistribution.equals("exponential"),
+        double serviceSeconds = recordedTaskSeconds != null ? recordedTaskSeconds : taskSeconds;
+        WorkerSettings workers = new WorkerSettings(concurrency, serviceSeconds, taskDistribution.equals("exponential"),
                 podStartup.toMillis() / 1000.0, cpuRequest, cpuPerBusySlot);
         PipelineSettings pipeline = new PipelineSettings(pollInterval.toMillis() / 1000.0,
                 scrape.toMillis() / 1000.0, syncPeriod.toMillis() / 1000.0);
@@ -340,12 +363,43 @@ public final class RehearseCommand implements Callable<Integer> {
         err.printf(Locale.ROOT, "recorded traffic: %d arrivals in %.0f s at a %.0f s resolution, from %d series;"
                 + " %d counter reset(s), %d gap(s)%n", arrivals.total(), to - from, arrivals.step(), series.size(),
                 arrivals.resets(), arrivals.gaps());
+        if (deployment != null) {
+            recordedTaskSeconds = serviceTime(prometheus, queueLabel, arrivals, from, to, err);
+        }
         double exact = prometheus.minOverRange("celery_queue_counts_exact" + queueLabel, from, to);
         if (exact == 0) {
             err.println("note: the exporter counted from snapshots over (part of) this range"
                     + " (celery_queue_counts_exact 0): these arrivals are a lower bound");
         }
         return arrivals;
+    }
+
+    /** The service time from the intervals when every worker slot was busy; --task-seconds when there were none. */
+    private Double serviceTime(PrometheusSamples prometheus, String queueLabel, RecordedArrivals arrivals,
+                               double from, double to, PrintWriter err) {
+        String workload = "{deployment=\"" + deployment + "\"" + (namespace == null ? "" : ",namespace=\""
+                + namespace + "\"") + "}";
+        List<List<RecordedArrivals.Sample>> replicas = prometheus.samples("kube_deployment_status_replicas"
+                + workload, from, to);
+        if (replicas.isEmpty()) {
+            throw new IllegalArgumentException("Prometheus has no kube_deployment_status_replicas" + workload
+                    + " in that range (kube-state-metrics), so no service time can be derived; drop --deployment to"
+                    + " use --task-seconds");
+        }
+        RecordedArrivals departures = RecordedArrivals.fromCounters(prometheus.samples(
+                "celery_queue_dequeued_total" + queueLabel, from, to), from, to, arrivals.step());
+        double[] length = RecordedArrivals.gaugeAtSteps(prometheus.samples("celery_queue_length" + queueLabel, from,
+                to), from, arrivals.step(), arrivals.steps());
+        double[] pods = RecordedArrivals.gaugeAtSteps(replicas, from, arrivals.step(), arrivals.steps());
+        var estimate = ServiceTimeEstimate.of(departures, length, pods, concurrency);
+        if (estimate.isEmpty()) {
+            err.printf(Locale.ROOT, "no interval in the range kept every worker slot busy: the service time stays"
+                    + " --task-seconds %.2f s%n", taskSeconds);
+            return null;
+        }
+        err.printf(Locale.ROOT, "service time %.2f s, from the recorded drain rate and replicas (median of %d"
+                + " intervals with every slot busy)%n", estimate.get().seconds(), estimate.get().intervals());
+        return estimate.get().seconds();
     }
 
     private static double time(String flag, String text) {

@@ -47,7 +47,11 @@ public record RecordedArrivals(double step, long[] counts, int resets, int gaps)
                     + " counter");
         }
         spacings.sort(null);
-        double step = Math.max(1, spacings.get(spacings.size() / 2));
+        return fromCounters(series, start, end, Math.max(1, spacings.get(spacings.size() / 2)));
+    }
+
+    /** The same on a given step, to line up with another counter's. */
+    public static RecordedArrivals fromCounters(List<List<Sample>> series, double start, double end, double step) {
         int steps = (int) Math.ceil((end - start) / step);
         double[] combined = new double[steps];
         int resets = 0;
@@ -92,6 +96,28 @@ public record RecordedArrivals(double step, long[] counts, int resets, int gaps)
             exact += perStep[i];
             out[i] = Math.round(exact) - given;
             given += out[i];
+        }
+        return out;
+    }
+
+    /**
+     * A gauge's value at the start of each step: the last sample at or before it, no older than two steps (the
+     * largest over the series); NaN where there is none.
+     */
+    public static double[] gaugeAtSteps(List<List<Sample>> series, double start, double step, int steps) {
+        double[] out = new double[steps];
+        Arrays.fill(out, Double.NaN);
+        for (List<Sample> s : series) {
+            int j = 0;
+            for (int i = 0; i < steps; i++) {
+                double at = start + i * step;
+                while (j + 1 < s.size() && s.get(j + 1).time() <= at) {
+                    j++;
+                }
+                if (!s.isEmpty() && s.get(j).time() <= at && at - s.get(j).time() <= 2 * step) {
+                    out[i] = Double.isNaN(out[i]) ? s.get(j).value() : Math.max(out[i], s.get(j).value());
+                }
+            }
         }
         return out;
     }

@@ -32,10 +32,11 @@ final class Report {
         this.machine = machine;
     }
 
-    /** FLOWS.md ({@code bench/run.sh flows}) as a section, its headings one level down. */
-    static String flowsSection(String flowsMarkdown) {
-        return "\n" + flowsMarkdown.strip().replace("\n## ", "\n### ").replaceFirst("^# ", "## ")
-                + "\n\n(Copied from [FLOWS.md](FLOWS.md), which `bench/run.sh flows` writes.)\n";
+    /** Another bench's report (FLOWS.md, LIVE.md) as a section, its headings one level down. */
+    static String section(String file, String markdown) {
+        return "\n" + markdown.strip().replace("\n## ", "\n### ").replaceFirst("^# ", "## ")
+                + "\n\n(Copied from [" + file + "](" + file + "), which `bench/run.sh "
+                + file.replace(".md", "").toLowerCase(java.util.Locale.ROOT) + "` writes.)\n";
     }
 
     Map<String, Map<Long, Measurement>> results() {
@@ -52,9 +53,11 @@ final class Report {
                     + "Parsing ISO-8601 dates (`eta`, `expires`) dominates the countdown message.\n\n```\n"
                     + Files.readString(jmh).strip() + "\n```\n";
         }
-        Path flows = dir.resolve("FLOWS.md");
-        if (Files.exists(flows)) {
-            md += flowsSection(Files.readString(flows));
+        for (String other : new String[] {"FLOWS.md", "LIVE.md"}) {
+            Path file = dir.resolve(other);
+            if (Files.exists(file)) {
+                md += section(other, Files.readString(file));
+            }
         }
         Files.writeString(dir.resolve("RESULTS.md"), md);
         Files.writeString(dir.resolve("redis-cost.svg"), svg());

@@ -47,6 +47,23 @@ class RehearseFromPrometheusTest {
         for (int i = 0; i < SAMPLES; i++) {
             sample(om, "a", "other", i, 100_000L * i);
         }
+        // the workers: 3 replicas of 4 slots, saturated by a backlog of 100 for the first 15 minutes, taking 30
+        // tasks per 15 s: each task took 3 x 4 x 15 / 30 = 6 s
+        om.append("# TYPE celery_queue_dequeued counter\n");
+        for (int i = 0; i < SAMPLES; i++) {
+            om.append("celery_queue_dequeued_total{instance=\"a\",queue_name=\"evaluation\"} ")
+                    .append((long) PER_INTERVAL * i).append(' ').append(T0 + (long) INTERVAL * i).append('\n');
+        }
+        om.append("# TYPE celery_queue_length gauge\n");
+        for (int i = 0; i < SAMPLES; i++) {
+            om.append("celery_queue_length{instance=\"a\",queue_name=\"evaluation\"} ").append(i < 60 ? 100 : 0)
+                    .append(' ').append(T0 + (long) INTERVAL * i).append('\n');
+        }
+        om.append("# TYPE kube_deployment_status_replicas gauge\n");
+        for (int i = 0; i < SAMPLES; i++) {
+            om.append("kube_deployment_status_replicas{namespace=\"crucible\",deployment=\"dispatcher\"} 3 ")
+                    .append(T0 + (long) INTERVAL * i).append('\n');
+        }
         om.append("# TYPE celery_queue_counts_exact gauge\n");
         for (int i = 0; i < SAMPLES; i++) {
             om.append("celery_queue_counts_exact{instance=\"a\",queue_name=\"evaluation\"} 1 ")
@@ -90,6 +107,20 @@ class RehearseFromPrometheusTest {
         assertTrue(summary.get("max_replicas").asInt() >= 1);
         assertEquals("recorded traffic: " + written + " arrivals in 3600 s at a 15 s resolution, from 2 series;"
                 + " 1 counter reset(s), 1 gap(s)", r.err().strip());
+    }
+
+    @Test
+    void theServiceTimeComesFromTheRecordedDrainRateAndReplicas() throws Exception {
+        Result r = run("rehearse", "--autoscaler", "hpa/queue-length.yaml", "--traffic-from-prometheus",
+                prometheus.url(), "--queue", "evaluation", "--deployment", "dispatcher", "--namespace", "crucible",
+                "--concurrency", "4", "--start", String.valueOf(T0),
+                "--end", String.valueOf(T0 + (long) INTERVAL * (SAMPLES - 1)), "-o", "json");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("service time 6.00 s, from the recorded drain rate and replicas (median of 60"
+                + " intervals with every slot busy)"), r.err());
+        JsonNode summary = new ObjectMapper().readTree(r.out());
+        assertEquals(7200 * 6.0 / 4 / 3600, summary.get("ideal_replica_hours").asDouble(), 1e-6,
+                "the simulation ran with 6 s tasks");
     }
 
     @Test

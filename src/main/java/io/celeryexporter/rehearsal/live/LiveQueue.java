@@ -93,18 +93,29 @@ final class LiveQueue implements TaskQueue {
         return size() == 0;
     }
 
-    /** Removes the rehearsal's tasks still queued (after Ctrl-C), and only those. */
+    /** Removes the rehearsal's tasks still queued (after Ctrl-C), and only those; reads 1000 at a time. */
     long removeOwnTasks() {
         long removed = 0;
         for (byte[] key : keys) {
-            for (byte[] message : redis.lrange(key, 0, -1)) {
-                if (isOwn(message)) {
-                    removed += redis.lrem(key, 1, message);
+            long offset = 0;
+            List<byte[]> page;
+            do {
+                page = redis.lrange(key, offset, offset + PAGE - 1);
+                long kept = 0;
+                for (byte[] message : page) {
+                    if (isOwn(message)) {
+                        removed += redis.lrem(key, 1, message);
+                    } else {
+                        kept++;
+                    }
                 }
-            }
+                offset += kept; // what was removed no longer takes a place
+            } while (page.size() == PAGE);
         }
         return removed;
     }
+
+    private static final int PAGE = 1000;
 
     private boolean isOwn(byte[] message) {
         try {

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -55,14 +56,18 @@ public final class LiveRehearsal {
 
     private LiveRehearsal() {}
 
-    /** Runs it; progress lines go to {@code progress}. Throws {@link BrokerException} if the broker fails. */
-    public static Simulation.Rehearsal run(Settings settings, Simulation simulation, Autoscaler model,
-                                           Traffic traffic, long seed, PrintWriter progress) {
+    /**
+     * Runs it, and hands the result to {@code report} before it lets a Ctrl-C end the process, so the summary so far
+     * is printed. Progress lines go to {@code progress}. Throws {@link BrokerException} if the broker fails.
+     */
+    public static void run(Settings settings, Simulation simulation, Autoscaler model, Traffic traffic, long seed,
+                           PrintWriter progress, Consumer<Simulation.Rehearsal> report) {
+        ExporterConfig exporterConfig = new ExporterConfig(settings.naming(), settings.steps(),
+                List.of(settings.queue()), settings.pollInterval(), Duration.ofSeconds(30));
         try (UnifiedJedis writer = BrokerConnector.openClient(settings.broker());
              RedisBroker reader = BrokerConnector.connect(settings.broker());
-             Poller poller = new Poller(reader, new ExporterConfig(settings.naming(), settings.steps(),
-                     List.of(settings.queue()), settings.pollInterval(), Duration.ofSeconds(30)),
-                     new MessageDecoder(List.of()), new PollCounters(), PollClock.system())) {
+             Poller poller = new Poller(reader, exporterConfig, new MessageDecoder(List.of()), new PollCounters(),
+                     PollClock.system())) {
             LiveQueue queue = new LiveQueue(writer, settings.naming(), settings.steps(), settings.queue());
             int waiting = queue.size();
             if (waiting > 0 && !settings.force()) {
@@ -74,9 +79,7 @@ public final class LiveRehearsal {
             Exporter served = null;
             if (settings.prometheus() != null) {
                 PrometheusSamples prometheus = new PrometheusSamples(settings.prometheus());
-                served = Exporter.start(BrokerConnector.connect(settings.broker()), "rehearsal",
-                        new ExporterConfig(settings.naming(), settings.steps(), List.of(settings.queue()),
-                                settings.pollInterval(), Duration.ofSeconds(30)),
+                served = Exporter.start(BrokerConnector.connect(settings.broker()), "rehearsal", exporterConfig,
                         new MessageDecoder(List.of()), settings.exporterListen(), "rehearsal");
                 progress.printf(Locale.ROOT, "serving the exporter on %s for Prometheus at %s to scrape%n",
                         served.address(), settings.prometheus());
@@ -94,15 +97,13 @@ public final class LiveRehearsal {
             }, "rehearse-stop");
             Runtime.getRuntime().addShutdownHook(onInterrupt);
             try {
-                return simulation.run(model, traffic, seed, queue, withProgress(view, queue, pace, progress), pace);
+                Simulation.Rehearsal result = simulation.run(model, traffic, seed, queue,
+                        withProgress(view, queue, pace, progress), pace);
+                removeLeftovers(queue, progress);
+                report.accept(result);
             } finally {
                 if (served != null) {
                     served.close();
-                }
-                long removed = queue.removeOwnTasks();
-                if (removed > 0) {
-                    progress.printf(Locale.ROOT, "removed the %d tasks the rehearsal published that were still"
-                            + " queued%n", removed);
                 }
                 finished.countDown();
                 try {
@@ -117,6 +118,14 @@ public final class LiveRehearsal {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot serve the exporter on " + settings.exporterListen() + ": "
                     + e.getMessage());
+        }
+    }
+
+    private static void removeLeftovers(LiveQueue queue, PrintWriter progress) {
+        long removed = queue.removeOwnTasks();
+        if (removed > 0) {
+            progress.printf(Locale.ROOT, "removed the %d tasks the rehearsal published that were still queued%n",
+                    removed);
         }
     }
 
