@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# rehearse --live --compare on a local redis-server for the burst and ramp profiles, with hpa/queue-length.yaml and
+# rehearse --live --compare on a local redis-server: the burst and ramp profiles with hpa/queue-length.yaml, and the
+# ramp with hpa/wait-time.yaml (whose metric, the oldest age, comes from the exporter's first-seen tracking), with
 # the rehearsal's defaults (the guide's: 4 slots a replica, 0.8 s a task, 30 s pod start-up, 2 s poll, 15 s scrape
-# and sync). Writes bench/LIVE.md and the charts bench/live-{burst,ramp}{,-simulated}.svg. About 12 minutes.
+# and sync). Writes bench/LIVE.md and the charts bench/live-*.svg. About 18 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f target/celery-queue-exporter.jar ] || ./mvnw -q -B -DskipTests package
@@ -11,11 +12,11 @@ redis=$!
 trap 'kill $redis' EXIT
 sleep 0.5
 out=$(mktemp -d)
-for profile in burst ramp; do
-  rate=$([ "$profile" = burst ] && echo 20 || echo 40)
+for run in burst:queue-length:20 ramp:queue-length:40 ramp:wait-time:40; do
+  IFS=: read -r profile hpa rate <<< "$run"
   java -jar target/celery-queue-exporter.jar rehearse --live --compare --broker.url "redis://127.0.0.1:$port/0" \
-    --queue "rehearse-$profile" --autoscaler hpa/queue-length.yaml --traffic "$profile" --rate "$rate" \
-    --duration 3m --chart "bench/live-$profile.svg" > "$out/$profile.json"
+    --queue "rehearse-$profile" --autoscaler "hpa/$hpa.yaml" --traffic "$profile" --rate "$rate" \
+    --duration 3m --chart "bench/live-$profile-$hpa.svg" > "$out/$profile-$hpa.json"
 done
 python3 - "$out" <<'PY' > bench/LIVE.md
 import json, sys, datetime, platform
@@ -24,12 +25,12 @@ keys = ["arrived", "completed", "max_queue_length", "max_oldest_age_seconds", "p
         "p95_wait_seconds", "max_replicas", "replica_hours", "scale_events", "scale_reversals", "time_to_scale_seconds"]
 print("# Rehearsal: simulated against live\n")
 print("Measured by `bench/run.sh live` on " + datetime.date.today().isoformat() + ": `rehearse --live --compare` with "
-      "`hpa/queue-length.yaml` and the rehearsal's defaults (4 slots a replica, 0.8 s a task, 30 s pod start-up, "
-      "2 s poll, 15 s scrape and sync) on a local redis-server. Live: real Celery messages, the exporter's own "
-      "poller, modelled pods; simulated: the same traffic and seed through the model.\n")
-for profile, rate in [("burst", 20), ("ramp", 40)]:
-    d = json.load(open(f"{out}/{profile}.json"))
-    print(f"## {profile}, {rate} tasks/s for 3 minutes\n")
+      "the rehearsal's defaults (4 slots a replica, 0.8 s a task, 30 s pod start-up, 2 s poll, 15 s scrape and "
+      "sync) on a local redis-server. Live: real Celery messages, the exporter's own poller, modelled pods; "
+      "simulated: the same traffic and seed through the model.\n")
+for profile, hpa, rate in [("burst", "queue-length", 20), ("ramp", "queue-length", 40), ("ramp", "wait-time", 40)]:
+    d = json.load(open(f"{out}/{profile}-{hpa}.json"))
+    print(f"## {profile}, {rate} tasks/s for 3 minutes, hpa/{hpa}.yaml\n")
     print("| figure | live | simulated | gap |")
     print("|---|---:|---:|---:|")
     for k in keys:
@@ -37,6 +38,6 @@ for profile, rate in [("burst", 20), ("ramp", 40)]:
         gap = "" if live == 0 else f"{(sim - live) / live * 100:+.1f} %"
         fmt = (lambda v: f"{v:,}") if isinstance(live, int) else (lambda v: f"{v:.2f}")
         print(f"| {k} | {fmt(live)} | {fmt(sim)} | {gap} |")
-    print(f"\n![live](live-{profile}.svg) ![simulated](live-{profile}-simulated.svg)\n")
+    print(f"\n![live](live-{profile}-{hpa}.svg) ![simulated](live-{profile}-{hpa}-simulated.svg)\n")
 PY
 echo "wrote bench/LIVE.md"
