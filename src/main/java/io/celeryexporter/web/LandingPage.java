@@ -54,7 +54,8 @@ public final class LandingPage {
                         .append(q.waiting().dequeued()).append("</td></tr>");
             }
             html.append("</table>");
-            boolean exact = fresh.get().queues().stream().allMatch(q -> q.waiting().countsExact());
+            boolean exact = !fresh.get().queues().isEmpty()
+                    && fresh.get().queues().stream().allMatch(q -> q.waiting().countsExact());
             html.append(exact ? "<p>Arrivals, departures and waits are counted exactly, from Redis keyspace"
                     + " notifications.</p>" : "<p>&ge; marks a lower bound. Arrivals, departures and waits come from"
                     + " polls, which miss the tasks that come and go between two of them: most of a healthy queue's"
