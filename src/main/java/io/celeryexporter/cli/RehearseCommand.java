@@ -147,6 +147,7 @@ public final class RehearseCommand implements Callable<Integer> {
 
     /** The service time derived from recorded replicas and drain rate, when --deployment gave one. */
     private Double recordedTaskSeconds;
+    private RecordedArrivals recordedArrivals;
 
     @Option(names = "--live", description = {"Rehearse on a real broker, in real time: publish the --traffic as real",
         "Celery messages into --queue, consume them with modelled pods, and measure the queue with the exporter."})
@@ -194,6 +195,9 @@ public final class RehearseCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         checkSimulatable(model);
+        if (sweep != null && live) {
+            throw new IllegalArgumentException("--sweep does not go with --live: each value would be a live run");
+        }
         if (sweep != null) {
             return sweep(model, out);
         }
@@ -334,7 +338,10 @@ public final class RehearseCommand implements Callable<Integer> {
         if (trafficFromPrometheus == null) {
             return Traffic.of(traffic, rate, duration, seed);
         }
-        return Traffic.recorded(recorded(err));
+        if (recordedArrivals == null) {
+            recordedArrivals = recorded(err); // once: a sweep replays the same arrivals for every value
+        }
+        return Traffic.recorded(recordedArrivals);
     }
 
     /** The arrivals of --queue as Prometheus recorded them, with a line on stderr saying what was found. */

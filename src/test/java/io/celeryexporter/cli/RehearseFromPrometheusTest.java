@@ -165,5 +165,12 @@ class RehearseFromPrometheusTest {
         Result both = run("rehearse", "--autoscaler", "hpa/queue-length.yaml", "--traffic", "guide",
                 "--traffic-from-prometheus", prometheus.url());
         assertTrue(both.err().contains("give one of --replay"), both.err());
+        Result liveSweep = run("rehearse", "--autoscaler", "hpa/queue-length.yaml", "--traffic", "guide", "--live",
+                "--queue", "q", "--sweep", "celery_queue_length=5,10");
+        assertEquals("error: --sweep does not go with --live: each value would be a live run",
+                liveSweep.err().strip());
+        Result compareAlone = run("rehearse", "--autoscaler", "hpa/queue-length.yaml", "--traffic", "guide",
+                "--compare");
+        assertEquals("error: --compare goes with --live", compareAlone.err().strip());
     }
 }
