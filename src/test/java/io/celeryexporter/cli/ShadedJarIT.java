@@ -75,4 +75,40 @@ class ShadedJarIT {
             ChildProcess.kill(serve);
         }
     }
+
+    /** A stopped live rehearsal (SIGTERM, as Ctrl-C's SIGINT) prints the summary so far and leaves nothing behind. */
+    @Test
+    void aLiveRehearsalStoppedEarlyPrintsItsSummarySoFarAndCleansUp() throws Exception {
+        Path hpa = Files.createTempFile("hpa", ".yaml");
+        Files.writeString(hpa, String.join("\n", "apiVersion: autoscaling/v2", "kind: HorizontalPodAutoscaler",
+                "metadata: {name: stopped}", "spec:", "  minReplicas: 1", "  maxReplicas: 4", "  metrics:",
+                "  - type: External", "    external:", "      metric: {name: celery_queue_length}",
+                "      target: {type: AverageValue, averageValue: \"1000\"}", ""));
+        Path out = Files.createTempFile("rehearse", ".out");
+        Path err = Files.createTempFile("rehearse", ".err");
+        // one slow replica against 20 tasks/s: the queue grows until the rehearsal is stopped
+        Process rehearse = jar("rehearse", "--live", "--broker.url", REDIS.url(), "--queue", "stopped",
+                "--autoscaler", hpa.toString(), "--traffic", "constant", "--rate", "20", "--duration", "10m",
+                "--task-seconds", "5", "--concurrency", "1", "--poll-interval", "1s", "-o", "json")
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        try {
+            Eventually.await(Duration.ofSeconds(30), "the first progress line", () -> {
+                try {
+                    return Files.readString(err).contains("live t=5s");
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            rehearse.destroy(); // SIGTERM: the shutdown hook ends the rehearsal at its next step
+            assertTrue(rehearse.waitFor(15, TimeUnit.SECONDS), "stops within 15 s");
+            String summary = Files.readString(out);
+            assertTrue(summary.contains("\"arrived\": "), "the summary so far: " + summary + Files.readString(err));
+            assertTrue(Files.readString(err).contains("removed the "), Files.readString(err));
+            try (RedisClient redis = REDIS.client()) {
+                assertEquals(0, redis.llen("stopped"), "the tasks it published are gone");
+            }
+        } finally {
+            ChildProcess.kill(rehearse);
+        }
+    }
 }
