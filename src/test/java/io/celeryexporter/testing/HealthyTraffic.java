@@ -127,12 +127,16 @@ public final class HealthyTraffic implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         stopProducing = true;
         stopConsuming = true;
-        if (producerThread != null) {
-            producerThread.join(5000);
-            consumerThread.join(5000);
+        try {
+            if (producerThread != null) {
+                producerThread.join(5000);
+                consumerThread.join(5000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         producer.close();
         consumer.close();
