@@ -41,6 +41,8 @@ final class KeyspaceEvents implements AutoCloseable {
     private final Map<String, Integer> certain = new HashMap<>();
 
     private ListEventSubscriber subscriber;
+    /** The lists to keep events of; handed to every subscription, a new one after a restart too. */
+    private Set<String> watched = Set.of();
     /** The server said list events are on; false when it said off or would not say. */
     private boolean announced;
     private boolean synced;
@@ -72,6 +74,7 @@ final class KeyspaceEvents implements AutoCloseable {
         advise(flags);
         if (listen && subscriber == null) {
             subscriber = broker.subscribeToListEvents(channels, keyPrefix, () -> clock.now().monotonicSeconds());
+            subscriber.watch(watched);
             subscriber.awaitSubscribed(FIRST_SUBSCRIPTION_WAIT);
         }
         status.keyspace(subscriber);
@@ -112,12 +115,18 @@ final class KeyspaceEvents implements AutoCloseable {
                 && (announced || mode == ExporterConfig.Flows.KEYSPACE_EVENTS || subscriber.eventsReceived() > 0);
     }
 
+    /** Whether a subscription exists, trusted or not yet: it needs to know the lists to keep events of. */
+    boolean listening() {
+        return subscriber != null;
+    }
+
     /** The lists the poll reads, as event keys; events of other keys are dropped on receipt. */
     void watch(Set<String> keys) {
+        watched = Set.copyOf(keys);
         if (subscriber != null) {
-            subscriber.watch(keys);
+            subscriber.watch(watched);
         }
-        pending.keySet().retainAll(keys);
+        pending.keySet().retainAll(watched);
     }
 
     /** Before a snapshot of these lists: what is received by now happened before it. */

@@ -83,7 +83,8 @@ public final class Poller implements PollSource, AutoCloseable {
         counters.flows().taskEvents(taskEvents.subscription().orElse(null));
         taskEvents.take();
         taskEvents.retain(queues);
-        if (useEvents && !queues.equals(watchedQueues)) {
+        if (events.listening() && !queues.equals(watchedQueues)) {
+            // before the events are trusted too: where CONFIG GET is refused, the first event kept is what trusts them
             events.watch(eventKeys(queues, steps));
             watchedQueues = List.copyOf(queues);
         }

@@ -1,6 +1,7 @@
 package io.celeryexporter.poll;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import io.celeryexporter.celery.MessageDecoder;
 import io.celeryexporter.celery.PrioritySteps;
 import io.celeryexporter.testing.Brokers;
 import io.celeryexporter.testing.CeleryRedis;
+import io.celeryexporter.testing.Eventually;
 import io.celeryexporter.testing.Fixtures;
 import io.celeryexporter.testing.RealRedis;
 import io.celeryexporter.tracking.PollClock;
@@ -102,6 +104,42 @@ class ReadOnlyAclTest {
             admin.rpop("alpha");
             QueueWait w = poller.poll().queues().get(0).waiting();
             return new FlowCheck(w.enqueued(), w.dequeued(), w.countsExact());
+        }
+    }
+
+    /** CONFIG left out of the ACL, as managed services do: the events are trusted once the first one arrives. */
+    @Test
+    void withoutConfigGetTheFirstEventTrustsTheEvents() throws Exception {
+        try (RedisClient admin = REDIS.client()) {
+            admin.configSet("notify-keyspace-events", "El");
+            try {
+                REDIS.acl(README_ACL);
+                REDIS.acl("SETUSER", "celery-exporter", "&__keyevent@0__:*", "+subscribe");
+                String url = "redis://celery-exporter:exporter-pw@" + REDIS.host() + ":" + REDIS.port() + "/0";
+                ExporterConfig config = new ExporterConfig(KeyNaming.withPrefix(""), PrioritySteps.ALL,
+                        List.of("alpha"), Duration.ofSeconds(1), Duration.ofSeconds(30))
+                        .withFlows(ExporterConfig.Flows.AUTO);
+                PollCounters counters = new PollCounters();
+                try (RedisBroker broker = Brokers.connect(url, Duration.ofSeconds(2));
+                     Poller poller = new Poller(broker, config, new MessageDecoder(List.of()), counters,
+                             PollClock.system())) {
+                    assertFalse(poller.poll().queues().get(0).waiting().countsExact(), "nothing known yet");
+                    new CeleryRedis(admin).publish("alpha", 0, 2);
+                    admin.rpop("alpha");
+                    Eventually.await(Duration.ofSeconds(10), "the first events",
+                            () -> counters.flows().eventsReceived() >= 3);
+                    poller.poll(); // trusted from here: this interval is still reconciled with the snapshot
+                    admin.rpop("alpha");
+                    new CeleryRedis(admin).publish("alpha", 0, 1);
+                    admin.rpop("alpha");
+                    QueueWait w = poller.poll().queues().get(0).waiting();
+                    assertTrue(w.countsExact(), "a whole interval of events");
+                    assertEquals(FlowStatus.Source.KEYSPACE_EVENTS, counters.flows().source());
+                    assertEquals(3, w.dequeued());
+                }
+            } finally {
+                admin.configSet("notify-keyspace-events", "");
+            }
         }
     }
 }
