@@ -3,7 +3,6 @@ package io.celeryexporter.rehearsal;
 import io.celeryexporter.autoscaling.MetricReading;
 import io.celeryexporter.autoscaling.MetricSource;
 import io.celeryexporter.autoscaling.MetricSpec;
-import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;

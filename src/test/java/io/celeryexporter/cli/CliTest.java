@@ -1,5 +1,6 @@
 package io.celeryexporter.cli;
 
+import static io.celeryexporter.cli.CliResult.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,8 +9,6 @@ import io.celeryexporter.testing.CeleryRedis;
 import io.celeryexporter.testing.ChildProcess;
 import io.celeryexporter.testing.RealRedis;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,21 +27,10 @@ class CliTest {
 
     private static final String SECRET = "Pa55-TopSecret";
 
-    record Result(int code, String out, String err) {
-        String all() {
-            return out + err;
-        }
-    }
 
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Result(code, out.toString(), err.toString());
-    }
 
     /** Runs the CLI in a child JVM, for what needs its own environment or process exit. */
-    private static Result runProcess(Map<String, String> env, String... args) throws Exception {
+    private static CliResult runProcess(Map<String, String> env, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
@@ -51,7 +39,7 @@ class CliTest {
         pb.environment().remove("CELERY_BROKER_URL");
         pb.environment().putAll(env);
         ChildProcess.Result r = ChildProcess.run(pb, Duration.ofSeconds(30));
-        return new Result(r.exitCode(), r.out(), r.err());
+        return new CliResult(r.exitCode(), r.out(), r.err());
     }
 
     private static int closedPort() throws IOException {
@@ -62,10 +50,10 @@ class CliTest {
 
     @Test
     void versionAndHelpExitZero() {
-        Result version = run("--version");
+        CliResult version = run("--version");
         assertEquals(0, version.code());
         assertTrue(version.out().startsWith("celery-queue-exporter "), version.out());
-        Result help = run("serve", "--help");
+        CliResult help = run("serve", "--help");
         assertEquals(0, help.code());
         for (String flag : List.of("--broker.url", "--web.listen-address", "--poll-interval", "--queue",
                 "--key-prefix", "--priority-steps", "--sentinel.master-name", "--broker.tls-ca-file", "--flows")) {
@@ -90,7 +78,7 @@ class CliTest {
         "serve --flows events                       | 'events' is not one of auto, keyspace-events, celery-events, snapshots",
     })
     void badInputGetsOneClearLineAndTheUsageExitCode(String args, String expected) {
-        Result r = run(args.trim().split(" +"));
+        CliResult r = run(args.trim().split(" +"));
         assertEquals(ExitCodes.USAGE, r.code(), r.all());
         assertTrue(r.err().contains(expected), r.err());
         assertTrue(r.err().startsWith("error: "), r.err());
@@ -101,14 +89,14 @@ class CliTest {
     /** Every flag can come from CELERY_EXPORTER_*; a flag on the command line wins. */
     @Test
     void flagsComeFromTheEnvironmentToo() throws Exception {
-        Result fromEnv = runProcess(Map.of("CELERY_EXPORTER_PRIORITY_STEPS", "0,12"), "inspect", "--broker.url",
+        CliResult fromEnv = runProcess(Map.of("CELERY_EXPORTER_PRIORITY_STEPS", "0,12"), "inspect", "--broker.url",
                 REDIS.url());
         assertEquals(ExitCodes.USAGE, fromEnv.code(), fromEnv.all());
         assertTrue(fromEnv.err().contains("priority step 12 is outside 0..9"), fromEnv.err());
-        Result flagWins = runProcess(Map.of("CELERY_EXPORTER_PRIORITY_STEPS", "0,12"), "inspect", "--broker.url",
+        CliResult flagWins = runProcess(Map.of("CELERY_EXPORTER_PRIORITY_STEPS", "0,12"), "inspect", "--broker.url",
                 REDIS.url(), "--priority-steps", "0,3");
         assertEquals(ExitCodes.OK, flagWins.code(), flagWins.all());
-        Result alias = run("inspect", "--broker-url", REDIS.url());
+        CliResult alias = run("inspect", "--broker-url", REDIS.url());
         assertEquals(ExitCodes.OK, alias.code(), "celery-exporter's spelling: " + alias.all());
     }
 
@@ -122,14 +110,14 @@ class CliTest {
                 "--queue.exclude", ".*-test"}}) {
             List<String> command = new ArrayList<>(List.of("inspect", "--broker.url", REDIS.url()));
             command.addAll(List.of(args));
-            Result r = run(command.toArray(new String[0]));
+            CliResult r = run(command.toArray(new String[0]));
             assertEquals(ExitCodes.OK, r.code(), r.all());
         }
     }
 
     @Test
     void unreachableBrokerExitsThreeWithAHint() throws Exception {
-        Result r = run("inspect", "--broker.url", "redis://:" + SECRET + "@127.0.0.1:" + closedPort() + "/0");
+        CliResult r = run("inspect", "--broker.url", "redis://:" + SECRET + "@127.0.0.1:" + closedPort() + "/0");
         assertEquals(ExitCodes.BROKER, r.code(), r.all());
         List<String> lines = r.err().lines().toList();
         assertTrue(lines.get(0).startsWith("error: cannot reach the broker"), r.err());
@@ -141,7 +129,7 @@ class CliTest {
     @Test
     void aTakenListenPortIsOneClearLine() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            Result r = run("serve", "--broker.url", REDIS.url(), "--web.listen-address",
+            CliResult r = run("serve", "--broker.url", REDIS.url(), "--web.listen-address",
                     "127.0.0.1:" + taken.getLocalPort());
             assertEquals(ExitCodes.FAILURE, r.code(), r.all());
             assertTrue(r.err().startsWith("error: cannot listen on --web.listen-address"), r.err());
@@ -152,7 +140,7 @@ class CliTest {
     @Test
     void wrongPasswordIsReportedAsSuch() {
         REDIS.acl("SETUSER", "cli-user", "on", ">right", "~*", "+@all");
-        Result r = run("inspect", "--broker.url",
+        CliResult r = run("inspect", "--broker.url",
                 "redis://cli-user:" + SECRET + "@" + REDIS.host() + ":" + REDIS.port() + "/0");
         assertEquals(ExitCodes.BROKER, r.code(), r.all());
         assertTrue(r.err().contains("refused the credentials"), r.err());
@@ -168,7 +156,7 @@ class CliTest {
             celery.declare("idle");
         }
         String url = REDIS.url() + "/0";
-        Result table = run("inspect", "--broker.url", url);
+        CliResult table = run("inspect", "--broker.url", url);
         assertEquals(0, table.code(), table.all());
         List<String> lines = table.out().lines().toList();
         assertEquals(List.of("QUEUE", "LENGTH", "BY", "PRIORITY", "RESERVED", "SCHEDULED"),
@@ -181,7 +169,7 @@ class CliTest {
             assertTrue(Character.isDigit(line.charAt(reservedEnd - 1)) || line == lines.get(0), line);
         }
 
-        Result json = run("inspect", "--broker.url", url, "--output", "json");
+        CliResult json = run("inspect", "--broker.url", url, "--output", "json");
         assertEquals(0, json.code(), json.all());
         assertTrue(json.out().contains("\"name\" : \"evaluation\""), json.out());
         assertTrue(json.out().contains("\"length\" : 5"), json.out());
@@ -192,10 +180,10 @@ class CliTest {
     void passwordFromTheEnvironmentNeverAppearsInHelpOrErrors() throws Exception {
         Map<String, String> env = Map.of("CELERY_BROKER_URL",
                 "redis://:" + SECRET + "@127.0.0.1:" + closedPort() + "/0");
-        Result help = runProcess(env, "serve", "--help");
+        CliResult help = runProcess(env, "serve", "--help");
         assertEquals(0, help.code(), help.all());
         assertFalse(help.all().contains(SECRET), help.all());
-        Result inspect = runProcess(env, "inspect");
+        CliResult inspect = runProcess(env, "inspect");
         assertEquals(ExitCodes.BROKER, inspect.code(), inspect.all());
         assertTrue(inspect.err().contains("cannot reach the broker"), inspect.err());
         assertFalse(inspect.all().contains(SECRET), inspect.all());

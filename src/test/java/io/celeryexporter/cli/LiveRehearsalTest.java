@@ -1,5 +1,6 @@
 package io.celeryexporter.cli;
 
+import static io.celeryexporter.cli.CliResult.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,8 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.celeryexporter.testing.CeleryRedis;
 import io.celeryexporter.testing.PrometheusServer;
 import io.celeryexporter.testing.RedisServer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -30,14 +29,7 @@ class LiveRehearsalTest {
     @TempDir
     Path dir;
 
-    private record Result(int code, String out, String err) {}
 
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Result(code, out.toString(), err.toString());
-    }
 
     private Path fastHpa() throws Exception {
         Path hpa = dir.resolve("fast.yaml");
@@ -63,7 +55,7 @@ class LiveRehearsalTest {
                      Map.of("celery-queue-exporter", List.of("127.0.0.1:" + exporterPort)), List.of())) {
             Path chart = dir.resolve("burst.svg");
             long start = System.nanoTime();
-            Result r = run("rehearse", "--live", "--compare", "--broker.url", redis.url() + "/0", "--queue", "live",
+            CliResult r = run("rehearse", "--live", "--compare", "--broker.url", redis.url() + "/0", "--queue", "live",
                     "--prometheus", prometheus.url(), "--exporter.listen-address", "127.0.0.1:" + exporterPort,
                     "--autoscaler", fastHpa().toString(), "--traffic", "burst", "--rate", "8", "--duration", "90s",
                     "--concurrency", "2", "--task-seconds", "0.5", "--pod-startup", "5s", "--poll-interval", "1s",
@@ -96,7 +88,7 @@ class LiveRehearsalTest {
     @Test
     void aShortLiveRunReadsTheExporterDirectly() throws Exception {
         try (RedisServer redis = RedisServer.start(); RedisClient client = redis.client()) {
-            Result r = run("rehearse", "--live", "--broker.url", redis.url() + "/0", "--queue", "direct",
+            CliResult r = run("rehearse", "--live", "--broker.url", redis.url() + "/0", "--queue", "direct",
                     "--autoscaler", fastHpa().toString(), "--traffic", "constant", "--rate", "6", "--duration", "15s",
                     "--concurrency", "2", "--task-seconds", "0.5", "--pod-startup", "5s", "--poll-interval", "1s",
                     "--scrape-interval", "1s", "--sync-period", "5s", "-o", "json");
@@ -112,7 +104,7 @@ class LiveRehearsalTest {
     void aQueueThatHoldsTasksIsRefusedInOneLine() throws Exception {
         try (RedisServer redis = RedisServer.start(); RedisClient client = redis.client()) {
             new CeleryRedis(client).publish("busy", 0, 3);
-            Result r = run("rehearse", "--live", "--broker.url", redis.url() + "/0", "--queue", "busy",
+            CliResult r = run("rehearse", "--live", "--broker.url", redis.url() + "/0", "--queue", "busy",
                     "--autoscaler", fastHpa().toString(), "--traffic", "constant", "--duration", "5s");
             assertEquals(ExitCodes.USAGE, r.code(), r.err());
             assertTrue(r.err().startsWith("error: queue 'busy' holds 3 tasks"), r.err());

@@ -1,10 +1,9 @@
 package io.celeryexporter.cli;
 
+import static io.celeryexporter.cli.CliResult.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -15,21 +14,14 @@ class RehearseCommandTest {
     @TempDir
     Path dir;
 
-    record Result(int code, String out, String err) {}
 
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Result(code, out.toString(), err.toString());
-    }
 
     @Test
     void replayWritesOneRowPerSyncWithTheCountBeforeAndAfter() throws Exception {
         Path csv = dir.resolve("m.csv");
         Files.writeString(csv, "time_s,metric,value\n0,celery_queue_length,0\n30,celery_queue_length,200\n"
                 + "120,celery_queue_length,0\n");
-        Result r = run("rehearse", "--autoscaler", "hpa/queue-length.yaml", "--replay", csv.toString(),
+        CliResult r = run("rehearse", "--autoscaler", "hpa/queue-length.yaml", "--replay", csv.toString(),
                 "--duration", "150s", "-o", "csv");
         assertEquals(0, r.code(), r.err());
         // 200 tasks / 10 per replica = 20, reached 4 pods per sync; the 90 s scale-down window holds 20 after t=120
@@ -47,7 +39,7 @@ class RehearseCommandTest {
                 "      target: {type: AverageValue, averageValue: \"1\"}", ""));
         Path csv = dir.resolve("m.csv");
         Files.writeString(csv, "time_s,metric,value\n0,q,40\n60,q,0\n");
-        Result r = run("rehearse", "--autoscaler", hpa.toString(), "--replay", csv.toString(), "--duration", "390s",
+        CliResult r = run("rehearse", "--autoscaler", hpa.toString(), "--replay", csv.toString(), "--duration", "390s",
                 "-o", "csv");
         assertEquals(0, r.code(), r.err());
         String[] rows = r.out().strip().split("\n");
@@ -64,7 +56,7 @@ class RehearseCommandTest {
     @Test
     void simulationPrintsTheSummaryKeysAndDrawsTheChart() throws Exception {
         Path svg = dir.resolve("chart.svg");
-        Result r = run("rehearse", "--autoscaler", "keda/queue-length.yaml", "--traffic", "guide", "-o", "json",
+        CliResult r = run("rehearse", "--autoscaler", "keda/queue-length.yaml", "--traffic", "guide", "-o", "json",
                 "--chart", svg.toString());
         assertEquals(0, r.code(), r.err());
         for (String key : new String[] {"arrived", "completed", "max_queue_length", "max_oldest_age_seconds",
@@ -79,7 +71,7 @@ class RehearseCommandTest {
 
     @Test
     void sweepMarksTheCheapestTargetWithinTheSlo() {
-        Result r = run("rehearse", "--autoscaler", "hpa/queue-length.yaml", "--traffic", "guide", "--sweep",
+        CliResult r = run("rehearse", "--autoscaler", "hpa/queue-length.yaml", "--traffic", "guide", "--sweep",
                 "celery_queue_length=10,40", "--slo-oldest-age", "60s");
         assertEquals(0, r.code(), r.err());
         assertEquals(1, r.out().split("recommended", -1).length - 1, r.out());
@@ -109,7 +101,7 @@ class RehearseCommandTest {
             "unknown traffic profile 'sawtooth'",
         };
         for (int i = 0; i < cases.length; i++) {
-            Result r = run(cases[i]);
+            CliResult r = run(cases[i]);
             assertEquals(2, r.code(), String.join(" ", cases[i]));
             assertEquals(1, r.err().strip().lines().count(), r.err());
             assertTrue(r.err().contains(expected[i]), r.err());

@@ -1,5 +1,6 @@
 package io.celeryexporter.cli;
 
+import static io.celeryexporter.cli.CliResult.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.celeryexporter.testing.PrometheusServer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import org.junit.jupiter.api.AfterAll;
@@ -85,18 +84,11 @@ class RehearseFromPrometheusTest {
         }
     }
 
-    private record Result(int code, String out, String err) {}
 
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Result(code, out.toString(), err.toString());
-    }
 
     @Test
     void replaysEveryRecordedArrivalThroughTheAutoscaler() throws Exception {
-        Result r = run("rehearse", "--autoscaler", "hpa/queue-length.yaml", "--traffic-from-prometheus",
+        CliResult r = run("rehearse", "--autoscaler", "hpa/queue-length.yaml", "--traffic-from-prometheus",
                 prometheus.url(), "--queue", "evaluation", "--start", String.valueOf(T0),
                 "--end", String.valueOf(T0 + (long) INTERVAL * (SAMPLES - 1)), "-o", "json");
         assertEquals(0, r.code(), r.err());
@@ -111,7 +103,7 @@ class RehearseFromPrometheusTest {
 
     @Test
     void theServiceTimeComesFromTheRecordedDrainRateAndReplicas() throws Exception {
-        Result r = run("rehearse", "--autoscaler", "hpa/queue-length.yaml", "--traffic-from-prometheus",
+        CliResult r = run("rehearse", "--autoscaler", "hpa/queue-length.yaml", "--traffic-from-prometheus",
                 prometheus.url(), "--queue", "evaluation", "--deployment", "dispatcher", "--namespace", "crucible",
                 "--concurrency", "4", "--start", String.valueOf(T0),
                 "--end", String.valueOf(T0 + (long) INTERVAL * (SAMPLES - 1)), "-o", "json");
@@ -125,7 +117,7 @@ class RehearseFromPrometheusTest {
 
     @Test
     void aRangeWithNoDataIsOneLineAndExit2() {
-        Result r = run("rehearse", "--autoscaler", "hpa/queue-length.yaml", "--traffic-from-prometheus",
+        CliResult r = run("rehearse", "--autoscaler", "hpa/queue-length.yaml", "--traffic-from-prometheus",
                 prometheus.url(), "--queue", "evaluation", "--start", String.valueOf(T0 - 86_400),
                 "--end", String.valueOf(T0 - 82_800));
         assertEquals(ExitCodes.USAGE, r.code(), r.err());
@@ -140,7 +132,7 @@ class RehearseFromPrometheusTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closed = s.getLocalPort();
         }
-        Result r = run("rehearse", "--autoscaler", "hpa/queue-length.yaml", "--traffic-from-prometheus",
+        CliResult r = run("rehearse", "--autoscaler", "hpa/queue-length.yaml", "--traffic-from-prometheus",
                 "http://127.0.0.1:" + closed, "--queue", "evaluation", "--range", "1h");
         assertEquals(ExitCodes.UNREACHABLE, r.code(), r.err());
         assertTrue(r.err().startsWith("error: cannot reach Prometheus at http://127.0.0.1:" + closed), r.err());
@@ -150,26 +142,26 @@ class RehearseFromPrometheusTest {
 
     @Test
     void badInputIsRefusedBeforeAnyQuery() {
-        Result noQueue = run("rehearse", "--autoscaler", "hpa/queue-length.yaml", "--traffic-from-prometheus",
+        CliResult noQueue = run("rehearse", "--autoscaler", "hpa/queue-length.yaml", "--traffic-from-prometheus",
                 prometheus.url());
         assertEquals(ExitCodes.USAGE, noQueue.code());
         assertEquals("error: --traffic-from-prometheus needs --queue NAME", noQueue.err().strip());
-        Result badUrl = run("rehearse", "--autoscaler", "hpa/queue-length.yaml", "--traffic-from-prometheus",
+        CliResult badUrl = run("rehearse", "--autoscaler", "hpa/queue-length.yaml", "--traffic-from-prometheus",
                 "prometheus:9090", "--queue", "evaluation");
         assertEquals(ExitCodes.USAGE, badUrl.code());
         assertTrue(badUrl.err().contains("is not an http:// or https:// URL"), badUrl.err());
-        Result badTime = run("rehearse", "--autoscaler", "hpa/queue-length.yaml", "--traffic-from-prometheus",
+        CliResult badTime = run("rehearse", "--autoscaler", "hpa/queue-length.yaml", "--traffic-from-prometheus",
                 prometheus.url(), "--queue", "evaluation", "--start", "yesterday", "--end", "today");
         assertEquals("error: --end 'today' is neither RFC 3339 (2026-11-29T10:00:00Z) nor Unix seconds",
                 badTime.err().strip());
-        Result both = run("rehearse", "--autoscaler", "hpa/queue-length.yaml", "--traffic", "guide",
+        CliResult both = run("rehearse", "--autoscaler", "hpa/queue-length.yaml", "--traffic", "guide",
                 "--traffic-from-prometheus", prometheus.url());
         assertTrue(both.err().contains("give one of --replay"), both.err());
-        Result liveSweep = run("rehearse", "--autoscaler", "hpa/queue-length.yaml", "--traffic", "guide", "--live",
+        CliResult liveSweep = run("rehearse", "--autoscaler", "hpa/queue-length.yaml", "--traffic", "guide", "--live",
                 "--queue", "q", "--sweep", "celery_queue_length=5,10");
         assertEquals("error: --sweep does not go with --live: each value would be a live run",
                 liveSweep.err().strip());
-        Result compareAlone = run("rehearse", "--autoscaler", "hpa/queue-length.yaml", "--traffic", "guide",
+        CliResult compareAlone = run("rehearse", "--autoscaler", "hpa/queue-length.yaml", "--traffic", "guide",
                 "--compare");
         assertEquals("error: --compare goes with --live", compareAlone.err().strip());
     }
