@@ -358,7 +358,7 @@ public final class RehearseCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--end must come after --start");
         }
         PrometheusSamples prometheus = new PrometheusSamples(trafficFromPrometheus);
-        String queueLabel = "{queue_name=\"" + queue.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
+        String queueLabel = PrometheusSamples.queueMatcher(queue);
         String selector = "celery_queue_enqueued_total" + queueLabel;
         List<List<RecordedArrivals.Sample>> series = prometheus.samples(selector, from, to);
         if (series.isEmpty()) {

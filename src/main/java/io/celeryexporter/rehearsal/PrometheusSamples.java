@@ -49,6 +49,11 @@ public final class PrometheusSamples {
         this.base = uri;
     }
 
+    /** The label matcher for one queue, {@code {queue_name="..."}}, its name escaped for PromQL. */
+    public static String queueMatcher(String queue) {
+        return "{queue_name=\"" + queue.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
+    }
+
     /** Every series of {@code selector} with its samples in (start, end], in time order. */
     public List<List<RecordedArrivals.Sample>> samples(String selector, double start, double end) {
         JsonNode result = query(selector + "[" + (long) Math.ceil(end - start) + "s]", end);

@@ -22,7 +22,7 @@ final class PrometheusView implements ExporterView {
 
     PrometheusView(PrometheusSamples prometheus, String queue) {
         this.prometheus = prometheus;
-        this.selector = "{queue_name=\"" + queue.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
+        this.selector = PrometheusSamples.queueMatcher(queue);
     }
 
     /** Series Prometheus has no sample of are left out: the controller sees them as unavailable, as the HPA would. */
