@@ -22,11 +22,11 @@ public final class ListEventSubscriber implements AutoCloseable {
     private volatile Set<String> watched = Set.of();
 
     /**
-     * @param keyPrefix the prefix every watched key starts with (kombu's {@code global_keyprefix}), so a keyspace
-     *                  subscription asks only for those keys' channels
+     * @param keyPattern a glob matching every watched key (kombu's {@code global_keyprefix}, escaped, then *), so a
+     *                   keyspace subscription asks only for those keys' channels
      * @param clock     monotonic seconds, the poller's clock, to stamp events with
      */
-    ListEventSubscriber(UnifiedJedis client, int database, Channels family, byte[] keyPrefix, DoubleSupplier clock) {
+    ListEventSubscriber(UnifiedJedis client, int database, Channels family, byte[] keyPattern, DoubleSupplier clock) {
         this.family = family;
         this.keyspacePrefix = "__keyspace@" + database + "__:";
         byte[][] channels;
@@ -36,7 +36,7 @@ public final class ListEventSubscriber implements AutoCloseable {
                 channels[i] = bytes("__keyevent@" + database + "__:" + ListEvent.Kind.EVENT_NAMES[i]);
             }
         } else {
-            channels = new byte[][] {bytes(keyspacePrefix + globEscaped(text(keyPrefix)) + "*")};
+            channels = new byte[][] {bytes(keyspacePrefix + text(keyPattern))};
         }
         subscription = new Subscription<>(client, "keyspace notifications", channels, family == Channels.KEYSPACE,
                 this::parse, clock);
@@ -118,17 +118,5 @@ public final class ListEventSubscriber implements AutoCloseable {
 
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.ISO_8859_1);
-    }
-
-    /** A literal for a PSUBSCRIBE glob: Redis's glob treats {@code * ? [ ] \} as special. */
-    static String globEscaped(String literal) {
-        StringBuilder out = new StringBuilder(literal.length());
-        for (char c : literal.toCharArray()) {
-            if ("*?[]\\".indexOf(c) >= 0) {
-                out.append('\\');
-            }
-            out.append(c);
-        }
-        return out.toString();
     }
 }

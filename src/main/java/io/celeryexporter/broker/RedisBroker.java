@@ -275,12 +275,12 @@ public final class RedisBroker implements AutoCloseable {
     /**
      * Starts receiving the list events of this broker's database on a connection of its own.
      *
-     * @param keyPrefix the prefix of every watched key (kombu's {@code global_keyprefix})
+     * @param keyPattern a glob matching every watched key (kombu's {@code global_keyprefix}, escaped, then *)
      * @param clock     monotonic seconds, to stamp each event as it is received
      */
-    public ListEventSubscriber subscribeToListEvents(ListEventSubscriber.Channels channels, byte[] keyPrefix,
+    public ListEventSubscriber subscribeToListEvents(ListEventSubscriber.Channels channels, byte[] keyPattern,
                                                      DoubleSupplier clock) {
-        ListEventSubscriber subscriber = new ListEventSubscriber(client, database, channels, keyPrefix, clock);
+        ListEventSubscriber subscriber = new ListEventSubscriber(client, database, channels, keyPattern, clock);
         subscriber.start();
         return subscriber;
     }

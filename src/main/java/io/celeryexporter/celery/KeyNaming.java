@@ -30,9 +30,9 @@ public record KeyNaming(String prefix, String separator) {
         return escapeGlob(prefix);
     }
 
-    /** The prefix every key starts with, as bytes. */
-    public byte[] prefixBytes() {
-        return bytes(prefix);
+    /** A glob matching every key under the prefix, with glob characters in the prefix escaped. */
+    public byte[] keyPattern() {
+        return bytes(escapeGlob(prefix) + "*");
     }
 
     public byte[] unackedKey() {

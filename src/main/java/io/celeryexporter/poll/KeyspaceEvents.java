@@ -34,7 +34,7 @@ final class KeyspaceEvents implements AutoCloseable {
 
     private final RedisBroker broker;
     private final ExporterConfig.Flows mode;
-    private final byte[] keyPrefix;
+    private final byte[] keyPattern;
     private final PollClock clock;
     private final FlowStatus status;
     private final Map<String, ArrayList<ListEvent>> pending = new HashMap<>();
@@ -49,11 +49,11 @@ final class KeyspaceEvents implements AutoCloseable {
     private long epoch;
     private String lastAdvice;
 
-    KeyspaceEvents(RedisBroker broker, ExporterConfig.Flows mode, byte[] keyPrefix, PollClock clock,
+    KeyspaceEvents(RedisBroker broker, ExporterConfig.Flows mode, byte[] keyPattern, PollClock clock,
                    FlowStatus status) {
         this.broker = broker;
         this.mode = mode;
-        this.keyPrefix = keyPrefix.clone();
+        this.keyPattern = keyPattern.clone();
         this.clock = clock;
         this.status = status;
     }
@@ -73,7 +73,7 @@ final class KeyspaceEvents implements AutoCloseable {
         }
         advise(flags);
         if (listen && subscriber == null) {
-            subscriber = broker.subscribeToListEvents(channels, keyPrefix, () -> clock.now().monotonicSeconds());
+            subscriber = broker.subscribeToListEvents(channels, keyPattern, () -> clock.now().monotonicSeconds());
             subscriber.watch(watched);
             subscriber.awaitSubscribed(FIRST_SUBSCRIPTION_WAIT);
         }

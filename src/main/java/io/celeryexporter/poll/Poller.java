@@ -54,7 +54,7 @@ public final class Poller implements PollSource, AutoCloseable {
         this.decoder = decoder;
         this.counters = counters;
         this.taskNames = new TaskNames(config.breakdown().maxNames());
-        this.events = new KeyspaceEvents(broker, config.flows(), config.naming().prefixBytes(), clock,
+        this.events = new KeyspaceEvents(broker, config.flows(), config.naming().keyPattern(), clock,
                 counters.flows());
         this.taskEvents = new TaskEvents(broker, config.naming(), clock, counters);
     }

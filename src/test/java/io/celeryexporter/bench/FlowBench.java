@@ -141,7 +141,8 @@ public final class FlowBench {
              RedisBroker broker = Brokers.connect(server.url() + "/0", Duration.ofSeconds(2))) {
             ListEventSubscriber events = null;
             if (subscriber) {
-                events = broker.subscribeToListEvents(ListEventSubscriber.Channels.KEYEVENT, new byte[0],
+                events = broker.subscribeToListEvents(ListEventSubscriber.Channels.KEYEVENT,
+                        KeyNaming.withPrefix("").keyPattern(),
                         () -> System.nanoTime() / 1e9);
                 events.watch(Set.of("cost"));
                 events.awaitSubscribed(Duration.ofSeconds(2));
