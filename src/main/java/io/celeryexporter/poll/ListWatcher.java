@@ -56,6 +56,7 @@ final class ListWatcher {
     /** The subscription epoch of the last observation from events whose snapshot was synced; -1 otherwise. */
     private long eventEpoch = -1;
     private boolean countsExact;
+    private String eventKey;
 
     /** @param breakdown per-task-name counts to keep in step with the list, or null when not wanted */
     ListWatcher(byte[] key, String queue, TaskBreakdown breakdown) {
@@ -196,8 +197,12 @@ final class ListWatcher {
         return countsExact;
     }
 
+    /** Made on first use: only keyspace events need it, once per poll, at thousands of lists. */
     String eventKey() {
-        return eventKey(key);
+        if (eventKey == null) {
+            eventKey = eventKey(key);
+        }
+        return eventKey;
     }
 
     /** A list key as the keyspace events name it: its bytes as ISO-8859-1 characters. */

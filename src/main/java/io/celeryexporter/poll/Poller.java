@@ -76,13 +76,14 @@ public final class Poller implements PollSource, AutoCloseable {
         List<String> queues = config.queues().isEmpty()
                 ? routing.queues().stream().filter(config.filter()::accepts).toList() : config.queues();
         List<Integer> steps = config.steps().steps();
-        watchers.keySet().retainAll(queues);
+        Set<String> current = new HashSet<>(queues); // retainAll asks contains() of every kept key: not of a list
+        watchers.keySet().retainAll(current);
         boolean useEvents = events.startPoll();
         taskEvents.listen(config.flows() == ExporterConfig.Flows.CELERY_EVENTS
                 || config.flows() == ExporterConfig.Flows.AUTO && !useEvents);
         counters.flows().taskEvents(taskEvents.subscription().orElse(null));
         taskEvents.take();
-        taskEvents.retain(queues);
+        taskEvents.retain(current);
         if (events.listening() && !queues.equals(watchedQueues)) {
             // before the events are trusted too: where CONFIG GET is refused, the first event kept is what trusts them
             events.watch(eventKeys(queues, steps));

@@ -10,11 +10,11 @@ import io.celeryexporter.celery.UndecodableMessageException;
 import io.celeryexporter.tracking.PollClock;
 import io.celeryexporter.tracking.QueueWait;
 import io.celeryexporter.tracking.TaskFlow;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -155,7 +155,7 @@ final class TaskEvents implements AutoCloseable {
     }
 
     /** Forgets the queues no longer read. */
-    void retain(Collection<String> current) {
+    void retain(Set<String> current) {
         queues.keySet().retainAll(current);
         lastSnapshots.keySet().retainAll(current);
     }
