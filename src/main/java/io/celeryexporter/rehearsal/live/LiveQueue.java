@@ -88,11 +88,6 @@ final class LiveQueue implements TaskQueue {
         return taken;
     }
 
-    /** Whether every list of the queue is empty: the rehearsal owns it. */
-    boolean empty() {
-        return size() == 0;
-    }
-
     /** Removes the rehearsal's tasks still queued (after Ctrl-C), and only those; reads 1000 at a time. */
     long removeOwnTasks() {
         long removed = 0;
