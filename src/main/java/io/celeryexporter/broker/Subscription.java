@@ -57,6 +57,8 @@ public final class Subscription<T> implements AutoCloseable {
     private volatile Listener current;
     private volatile boolean subscribed;
     private volatile boolean closed;
+    /** An attempt to subscribe has ended: whoever waits for the first subscription need wait no longer. */
+    private volatile boolean attempted;
     private volatile long pongsReceived;
     private String lastFailure;
 
@@ -114,9 +116,9 @@ public final class Subscription<T> implements AutoCloseable {
         return await(() -> pongsReceived >= token || !subscribed, timeout) && pongsReceived >= token;
     }
 
-    /** Waits for the first subscription, up to {@code timeout}; whether it is up. */
+    /** Waits for the first subscription, up to {@code timeout} or until an attempt has failed; whether it is up. */
     public boolean awaitSubscribed(Duration timeout) {
-        return await(() -> subscribed || closed, timeout) && subscribed;
+        return await(() -> subscribed || closed || attempted, timeout) && subscribed;
     }
 
     /** Waits on the lock until {@code done} holds (checked under the lock) or the time is up; whether it held. */
@@ -151,7 +153,7 @@ public final class Subscription<T> implements AutoCloseable {
         return subscribed;
     }
 
-    /** Subscriptions lost since the start (each one a possible gap in the events). */
+    /** Subscriptions that were up and were lost since the start (each one a possible gap in the events). */
     public long subscriptionsLost() {
         return lost.sum();
     }
@@ -180,12 +182,15 @@ public final class Subscription<T> implements AutoCloseable {
             }
             synchronized (lock) {
                 subscribed = false;
+                attempted = true;
                 lock.notifyAll();
             }
             if (closed) {
                 return;
             }
-            lost.increment();
+            if (listener.confirmed) {
+                lost.increment(); // a refused attempt lost no events: only a subscription that was up leaves a gap
+            }
             // a subscription that worked was cut (a kill, a restart, a network blip): every millisecond away is
             // events missed, so retry at once; one that cannot even subscribe, less and less often
             pauseMillis = listener.confirmed ? 0 : Math.min(MAX_RETRY_PAUSE.toMillis(), Math.max(100, pauseMillis * 2));
