@@ -398,18 +398,20 @@ public final class RedisBroker implements AutoCloseable {
             return new ProbeResponses(probe, null, null, null, null, null, exists);
         }
 
-        /** With {@code LPOS}, or without it: the newest {@code searchLimit} elements, searched on the client. */
+        /** Arrivals with {@code LPOS}, or without it: the newest {@code searchLimit} elements, searched on the client. */
         static ProbeResponses queue(AbstractTransaction tx, ListProbe probe, boolean lpos) {
+            ListProbe.Reads reads = probe.reads();
             Response<Long> length = tx.llen(probe.key());
             Response<Long> position = null;
             Response<List<byte[]>> head = null;
-            if (probe.lastNewest() != null && lpos) {
+            if (reads == ListProbe.Reads.ANCHORED && lpos) {
                 position = tx.lpos(probe.key(), probe.lastNewest(), LPosParams.lPosParams().maxlen(probe.searchLimit()));
-            } else if (probe.lastNewest() != null) {
+            } else if (reads == ListProbe.Reads.ANCHORED) {
                 head = tx.lrange(probe.key(), 0, probe.searchLimit() - 1);
             }
-            Response<byte[]> newest = probe.readEnds() ? tx.lindex(probe.key(), 0) : null;
-            Response<byte[]> oldest = probe.readEnds() ? tx.lindex(probe.key(), -1) : null;
+            boolean bothEnds = reads == ListProbe.Reads.ENDS || reads == ListProbe.Reads.ANCHORED;
+            Response<byte[]> newest = bothEnds ? tx.lindex(probe.key(), 0) : null;
+            Response<byte[]> oldest = reads != ListProbe.Reads.LENGTH ? tx.lindex(probe.key(), -1) : null;
             return new ProbeResponses(probe, length, position, head, newest, oldest, null);
         }
 

@@ -55,6 +55,8 @@ final class ListWatcher {
     private boolean skewCounted;
     /** The subscription epoch of the last observation from events whose snapshot was synced; -1 otherwise. */
     private long eventEpoch = -1;
+    /** The last poll found the list as the one before left it: this poll probes it cheaply ({@link #probe}). */
+    private boolean unchangedLastPoll;
     private boolean countsExact;
     private String eventKey;
 
@@ -66,24 +68,44 @@ final class ListWatcher {
     }
 
     /**
-     * What the snapshot reads of this list. A list that was empty at the last poll needs only its length: if it has
-     * filled since, {@link #refill()} reads it again, whole, and every element in it is an arrival.
+     * What the snapshot reads of this list, from what the last poll found:
+     * <ul>
+     *   <li>empty: its length only. If it has filled since, {@link #reread()} reads it again, whole, and every
+     *       element in it is an arrival;</li>
+     *   <li>unchanged since the poll before: its length and oldest element, two commands. Workers take from the
+     *       oldest end and kombu restores there, so the same oldest element and the same length mean nothing arrived
+     *       or left (Celery never pops the newest end). Otherwise {@link #reread()} reads where the last newest
+     *       element stands. An idle backlog, the common case at thousands of queues, costs two commands a list;</li>
+     *   <li>changed: its length, where the last newest element now stands and both ends, at once.</li>
+     * </ul>
      *
      * @param lpos the broker has {@code LPOS}; without it the snapshot reads the newest elements instead, as many as
      *             twice the last poll's arrivals (at least 16, at most {@link #SEARCH_LIMIT}), to keep its cost in
      *             step with the traffic
      */
     ListProbe probe(boolean lpos) {
-        if (wasEmpty()) {
-            return ListProbe.lengthOnly(key);
-        }
         window = lpos ? SEARCH_LIMIT : (int) Math.min(SEARCH_LIMIT, Math.max(16, 2 * lastArrivals));
-        return new ListProbe(key, lastNewest, window, true);
+        if (wasEmpty()) {
+            return ListProbe.length(key);
+        }
+        if (unchangedLastPoll) {
+            return ListProbe.lengthAndOldest(key);
+        }
+        return lastNewest == null ? ListProbe.ends(key) : ListProbe.anchored(key, lastNewest, window);
     }
 
-    /** Whether a reading of {@link #probe()} lacks the ends it needs, so {@link #refill()} must be read. */
-    boolean needsRefill(ListReading reading) {
-        return reading.length() != 0 && wasEmpty();
+    /** Whether a reading of {@link #probe} lacks what it needs, so {@link #reread()} must be read. */
+    boolean needsReread(ListReading reading) {
+        if (wasEmpty()) {
+            return reading.length() != 0;
+        }
+        return unchangedLastPoll && reading.length() != 0 && !unchangedSince(reading);
+    }
+
+    /** The same length and the same oldest element as at the last poll. */
+    private boolean unchangedSince(ListReading reading) {
+        return reading.length() == lastLength && reading.oldest() != null && hasHead
+                && fingerprint(reading.oldest()) == headFingerprint;
     }
 
     /** Seen before, and empty then. */
@@ -91,14 +113,23 @@ final class ListWatcher {
         return seen && lastNewest == null;
     }
 
-    /** The probe for a list that was empty and has filled since: length and both ends, read together. */
-    ListProbe refill() {
-        return new ListProbe(key, null, SEARCH_LIMIT, true);
+    /** The probe for a list that changed in a way its cheap probe cannot count: read in full, atomically. */
+    ListProbe reread() {
+        return wasEmpty() ? ListProbe.ends(key) : ListProbe.anchored(key, lastNewest, window);
+    }
+
+    /** A reading of the cheap probe of an unchanged list, completed: the last newest element is still newest. */
+    private ListReading completed(ListReading reading) {
+        if (unchangedLastPoll && reading.newest() == null && reading.length() > 0) {
+            return new ListReading(reading.length(), 0L, lastNewest, reading.oldest());
+        }
+        return reading;
     }
 
     /** @param events this list's keyspace events since the last observation, or null when the poll uses none */
     ListTracker.View observe(ListReading reading, RedisBroker broker, MessageDecoder decoder,
                              PollCounters counters, PollTime now, TaskBreakdown.Budget budget, PendingEvents events) {
+        reading = completed(reading);
         long length = reading.length();
         boolean newHead = readHead(reading.oldest(), decoder, counters.undecodable());
         double headTime = Double.NaN;
@@ -135,6 +166,7 @@ final class ListWatcher {
             view = tracker.viewAt(observation, now);
         }
         eventEpoch = events != null && events.synced() ? events.epoch() : -1;
+        unchangedLastPoll = seen && length > 0 && arrivals == 0 && length == lastLength && !newHead;
         seen = true;
         everHeldTasks |= length > 0 || view.enqueued() > 0; // with events, a list that fills and drains in between
         lastLength = length;

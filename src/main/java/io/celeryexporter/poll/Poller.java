@@ -109,7 +109,7 @@ public final class Poller implements PollSource, AutoCloseable {
             if (from == 0) {
                 unackedLength = snapshot.hashLengths().get(0);
             }
-            List<ListReading> readings = withRefills(order, snapshot.lists());
+            List<ListReading> readings = withRereads(order, snapshot.lists());
             if (useEvents) {
                 events.afterSnapshot();
             }
@@ -179,24 +179,26 @@ public final class Poller implements PollSource, AutoCloseable {
     }
 
     /**
-     * Lists that were empty at the last poll are probed for their length only, which keeps an idle sub-list at one
-     * LLEN. Those that filled since are read again, length and ends together, in a second transaction.
+     * Lists whose cheap probe found a change it cannot count (an empty list that filled, an unchanged one that
+     * changed) are read again, in full, in one more transaction of the same poll. Each list is read atomically, but
+     * such a list is then read a moment after its queue's other lists: harmless, since a task never moves between
+     * lists, so every list's figures are still exact at its own moment.
      */
-    private List<ListReading> withRefills(List<ListWatcher> order, List<ListReading> readings) {
-        List<Integer> refill = new ArrayList<>();
+    private List<ListReading> withRereads(List<ListWatcher> order, List<ListReading> readings) {
+        List<Integer> reread = new ArrayList<>();
         for (int i = 0; i < order.size(); i++) {
-            if (order.get(i).needsRefill(readings.get(i))) {
-                refill.add(i);
+            if (order.get(i).needsReread(readings.get(i))) {
+                reread.add(i);
             }
         }
-        if (refill.isEmpty()) {
+        if (reread.isEmpty()) {
             return readings;
         }
         List<ListReading> merged = new ArrayList<>(readings);
-        List<ListReading> again = broker.snapshot(refill.stream().map(i -> order.get(i).refill()).toList(), List.of())
+        List<ListReading> again = broker.snapshot(reread.stream().map(i -> order.get(i).reread()).toList(), List.of())
                 .lists();
-        for (int j = 0; j < refill.size(); j++) {
-            merged.set(refill.get(j), again.get(j));
+        for (int j = 0; j < reread.size(); j++) {
+            merged.set(reread.get(j), again.get(j));
         }
         return merged;
     }

@@ -73,11 +73,11 @@ class ArrivalsAfterTheSnapshotTest {
         }
     }
 
-    /** The poller's snapshot of this one list, the refill read included. */
+    /** The poller's snapshot of this one list, the re-read included. */
     private static ListReading snapshot(RedisBroker broker, ListWatcher watcher) {
         ListReading reading = broker.snapshot(List.of(watcher.probe(true)), List.of()).lists().get(0);
-        return watcher.needsRefill(reading)
-                ? broker.snapshot(List.of(watcher.refill()), List.of()).lists().get(0) : reading;
+        return watcher.needsReread(reading)
+                ? broker.snapshot(List.of(watcher.reread()), List.of()).lists().get(0) : reading;
     }
 
     private ListTracker.View observe(ListWatcher watcher, ListReading reading, RedisBroker broker) {

@@ -15,11 +15,13 @@ import io.celeryexporter.tracking.PollClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 
 class PollerTest {
@@ -183,5 +185,78 @@ class PollerTest {
             assertEquals(1 + 2 + 5, both.length());
             assertEquals(3 + 7 + 9 + 2 + 5, both.waiting().enqueued(), "every arrival counted");
         }
+    }
+
+    /**
+     * A list that did not change since the poll before is probed with LLEN and LINDEX -1 only: no LPOS, no newest
+     * element. A change that keeps its length (one task in and one out; or a worker takes the oldest task and kombu
+     * restores another there) still shows at the oldest end, and the list is read in full at that poll.
+     */
+    @Test
+    void anUnchangedListCostsTwoCommandsYetEveryChangeIsSeen() {
+        ExporterConfig config = new ExporterConfig(KeyNaming.withPrefix(""), PrioritySteps.ALL, List.of("q"),
+                Duration.ofSeconds(1), Duration.ofSeconds(30), new ExporterConfig.TaskBreakdownConfig(true, 10, 10));
+        KeyNaming naming = KeyNaming.withPrefix("");
+        try (RedisClient redis = REDIS.client();
+             RedisBroker broker = Brokers.connect(REDIS.url(), Duration.ofSeconds(2))) {
+            CeleryRedis celery = new CeleryRedis(redis, "", PrioritySteps.ALL);
+            Poller poller = new Poller(broker, config, new MessageDecoder(List.of()), new PollCounters(),
+                    PollClock.system());
+            celery.publish("q", 0, 5);
+            celery.publish("q", 9, 3);
+            poller.poll(); // first look
+            poller.poll(); // nothing changed: cheap probes from the next poll on
+            redis.sendCommand(Protocol.Command.CONFIG, "RESETSTAT");
+            QueueStats quiet = poller.poll().queues().get(0);
+            Map<String, Long> calls = commandCalls(redis);
+            assertEquals(8, quiet.length());
+            assertEquals(Map.of("tasks.work", 8L), quiet.tasksByName());
+            assertEquals(2L, calls.get("llen"), "one LLEN per list in use: " + calls);
+            assertEquals(2L, calls.get("lindex"), "only the oldest end of each: " + calls);
+            assertEquals(1L, calls.get("exists"), "the eight idle lists share one EXISTS: " + calls);
+            assertEquals(null, calls.get("lpos"), calls.toString());
+
+            byte[] step0 = naming.listKey("q", 0);
+            redis.rpop(step0); // a worker takes the oldest
+            redis.rpush(step0, celery.redelivered("q", "tasks.other")); // kombu restores another task there
+            QueueStats swapped = poller.poll().queues().get(0);
+            assertEquals(8, swapped.length());
+            assertEquals(Map.of("tasks.work", 7L, "tasks.other", 1L), swapped.tasksByName(), "the swap seen");
+            assertEquals(0, swapped.waiting().enqueued(), "a restore is no arrival");
+
+            poller.poll(); // unchanged again
+            redis.lpush(naming.listKey("q", 9), celery.message("q", "tasks.work", 9, null));
+            QueueStats pushed = poller.poll().queues().get(0);
+            assertEquals(9, pushed.length());
+            assertEquals(1, pushed.waiting().enqueued(), "an arrival on a quiet list counted at the next poll");
+            assertEquals(3 + 1, pushed.lengthByPriority().get(9));
+            assertEquals(Map.of("tasks.work", 8L, "tasks.other", 1L), pushed.tasksByName());
+
+            redis.rpop(naming.listKey("q", 9));
+            QueueStats taken = poller.poll().queues().get(0);
+            assertEquals(8, taken.length());
+            assertEquals(1, taken.waiting().dequeued(), "a take from a quiet list counted at the next poll");
+
+            poller.poll(); // unchanged again
+            redis.lpush(step0, celery.message("q", "tasks.work", 0, null)); // one in, one out: the same length
+            redis.rpop(step0);
+            QueueStats inAndOut = poller.poll().queues().get(0);
+            assertEquals(8, inAndOut.length());
+            assertEquals(2, inAndOut.waiting().enqueued(), "the arrival behind an unchanged length counted");
+            assertEquals(2, inAndOut.waiting().dequeued(), "and the take");
+        }
+    }
+
+    /** Calls per command since the last CONFIG RESETSTAT, from INFO commandstats. */
+    private static Map<String, Long> commandCalls(RedisClient redis) {
+        Map<String, Long> calls = new TreeMap<>();
+        for (String line : redis.info("commandstats").split("\r?\n")) {
+            if (line.startsWith("cmdstat_")) {
+                int c = line.indexOf("calls=") + "calls=".length();
+                calls.put(line.substring("cmdstat_".length(), line.indexOf(':')),
+                        Long.parseLong(line.substring(c, line.indexOf(',', c))));
+            }
+        }
+        return calls;
     }
 }
