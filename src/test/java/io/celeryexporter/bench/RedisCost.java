@@ -5,12 +5,44 @@ import java.util.Map;
 import java.util.Set;
 import redis.clients.jedis.UnifiedJedis;
 
-/** What the broker pays, from {@code INFO commandstats} (server µs per command) and {@code INFO stats} (bytes sent). */
+/**
+ * What the broker pays: {@code INFO commandstats} (server µs per command), the main thread's CPU time from
+ * {@code INFO cpu} (commands plus reading and writing the sockets), and {@code INFO stats} (bytes sent).
+ */
 final class RedisCost {
 
-    record Reading(Map<String, Long> usec, long bytesOut) {
+    /**
+     * Commands a reader sends only inside {@code MULTI … EXEC}. Redis counts such a command twice in commandstats: on
+     * its own line, and inside the time of the {@code EXEC} that ran it.
+     */
+    static final Set<String> TRANSACTION_READS = Set.of("llen", "lpos", "lindex", "exists", "hlen", "lrange");
+
+    record Reading(Map<String, Long> usec, long bytesOut, long cpuMicros) {
         long usecOf(Set<String> commands) {
             return commands.stream().mapToLong(c -> usec.getOrDefault(c, 0L)).sum();
+        }
+
+        /**
+         * Server time of the commands clients sent, each counted once: every command but INFO and PING (the bench's
+         * own), and but those in {@code nested}, whose time {@code EXEC} holds already.
+         */
+        /** µs per command between two readings, divided by {@code reads}: where a reader's time goes. */
+        Map<String, Long> usecSince(Reading before, int reads) {
+            Map<String, Long> since = new java.util.TreeMap<>();
+            usec.forEach((command, micros) -> {
+                long delta = micros - before.usec.getOrDefault(command, 0L);
+                if (delta > 0) {
+                    since.put(command, delta / reads);
+                }
+            });
+            return since;
+        }
+
+        long commandMicros(Set<String> nested) {
+            return usec.entrySet().stream()
+                    .filter(e -> !e.getKey().equals("info") && !e.getKey().equals("ping")
+                            && !nested.contains(e.getKey()))
+                    .mapToLong(Map.Entry::getValue).sum();
         }
     }
 
@@ -43,7 +75,13 @@ final class RedisCost {
                 bytes = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
             }
         }
-        return new Reading(usec, bytes);
+        double cpuSeconds = 0;
+        for (String line : redis.info("cpu").split("\r?\n")) {
+            if (line.startsWith("used_cpu_sys_main_thread:") || line.startsWith("used_cpu_user_main_thread:")) {
+                cpuSeconds += Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
+            }
+        }
+        return new Reading(usec, bytes, Math.round(cpuSeconds * 1e6));
     }
 
     /** Bytes sent between two readings, less the INFO replies themselves. */
