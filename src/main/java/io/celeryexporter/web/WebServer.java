@@ -5,7 +5,6 @@ import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import io.celeryexporter.poll.ExporterState;
 import io.celeryexporter.tls.PemFiles;
-import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -55,7 +54,7 @@ public final class WebServer implements AutoCloseable {
         server = new JettyHttpServer(jetty, true);
         server.bind(new InetSocketAddress(address.toSocketAddress().getAddress(), connector.getLocalPort()), 0);
         Authenticator auth = web.basicAuthUsers().isEmpty() ? null : new BcryptAuthenticator(web.basicAuthUsers());
-        protect(server.createContext(web.telemetryPath(), new MetricsHandler(registry)), auth);
+        protect(server.createContext(web.telemetryPath(), new MetricsEndpoint(registry)), auth);
         server.createContext("/-/healthy", exchange -> respond(exchange, 200, "text/plain", "Healthy.\n"));
         server.createContext("/-/ready", exchange -> {
             if (state.isReady()) {

@@ -18,9 +18,15 @@ import io.celeryexporter.testing.Http;
 import io.celeryexporter.testing.Metrics;
 import io.celeryexporter.testing.RedisServer;
 import io.celeryexporter.web.ListenAddress;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -134,6 +140,34 @@ class ExporterHttpTest {
         assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/openmetrics-text"));
         assertTrue(response.body().contains("celery_queue_length{queue_name=\"evaluation\"} 9"));
         assertTrue(response.body().strip().endsWith("# EOF"));
+    }
+
+    /**
+     * The body is streamed (chunked), gzipped for a scraper that accepts it as Prometheus does, and limited to the
+     * families {@code name[]} asks for; HEAD answers the headers only.
+     */
+    @Test
+    void streamsGzippedOrFilteredBodies() throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        HttpResponse<byte[]> zipped = client.send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals("gzip", zipped.headers().firstValue("Content-Encoding").orElse(""));
+        assertTrue(zipped.headers().firstValue("Content-Length").isEmpty(), "chunked, not held whole");
+        String text;
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(zipped.body()))) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertEquals(9, Metrics.parse(text).value("celery_queue_length{queue_name=\"evaluation\"}").orElseThrow());
+
+        Metrics one = Metrics.parse(Http.get(base + "/metrics?name[]=celery_queue_length").body());
+        assertEquals(9, one.value("celery_queue_length{queue_name=\"evaluation\"}").orElseThrow());
+        assertTrue(one.value("celery_exporter_broker_up").isEmpty(), "only the family asked for");
+
+        HttpResponse<String> head = client.send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, head.statusCode());
+        assertTrue(head.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+        assertEquals("", head.body());
     }
 
     @Test
