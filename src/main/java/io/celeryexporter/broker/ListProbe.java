@@ -1,5 +1,7 @@
 package io.celeryexporter.broker;
 
+import java.util.function.Predicate;
+
 /**
  * What one poll reads of one list, inside the atomic snapshot.
  *
@@ -7,11 +9,12 @@ package io.celeryexporter.broker;
  * @param reads        which commands read it
  * @param lastNewest   with {@link Reads#ANCHORED}: the element that was newest (index 0) at the previous poll; its
  *                     position now tells how many elements arrived since
- * @param searchLimit  with {@link Reads#ANCHORED}: how far from the newest end to look for {@code lastNewest}:
- *                     {@code LPOS … MAXLEN}, or, where the server has no LPOS, an {@code LRANGE} of that many newest
- *                     elements searched on the client
+ * @param isLastNewest with {@link Reads#MATCHED}: tells that element, for a caller that no longer keeps its bytes
+ * @param searchLimit  how far from the newest end to look for it: {@code LPOS … MAXLEN}, or an {@code LRANGE} of that
+ *                     many newest elements searched on the client (where the server has no LPOS, or with a matcher)
  */
-public record ListProbe(byte[] key, Reads reads, byte[] lastNewest, int searchLimit) {
+public record ListProbe(byte[] key, Reads reads, byte[] lastNewest, Predicate<byte[]> isLastNewest,
+                        int searchLimit) {
 
     /** The commands of a probe, from the cheapest. */
     public enum Reads {
@@ -22,23 +25,29 @@ public record ListProbe(byte[] key, Reads reads, byte[] lastNewest, int searchLi
         /** {@code LLEN} and both ends. */
         ENDS,
         /** {@code LLEN}, where {@code lastNewest} now stands, and both ends. */
-        ANCHORED
+        ANCHORED,
+        /** {@code LLEN}, the newest {@code searchLimit} elements searched with {@code isLastNewest}, and both ends. */
+        MATCHED
     }
 
     public static ListProbe length(byte[] key) {
-        return new ListProbe(key, Reads.LENGTH, null, 0);
+        return new ListProbe(key, Reads.LENGTH, null, null, 0);
     }
 
     public static ListProbe lengthAndOldest(byte[] key) {
-        return new ListProbe(key, Reads.LENGTH_AND_OLDEST, null, 0);
+        return new ListProbe(key, Reads.LENGTH_AND_OLDEST, null, null, 0);
     }
 
     public static ListProbe ends(byte[] key) {
-        return new ListProbe(key, Reads.ENDS, null, 0);
+        return new ListProbe(key, Reads.ENDS, null, null, 0);
     }
 
     public static ListProbe anchored(byte[] key, byte[] lastNewest, int searchLimit) {
-        return new ListProbe(key, Reads.ANCHORED, lastNewest, searchLimit);
+        return new ListProbe(key, Reads.ANCHORED, lastNewest, null, searchLimit);
+    }
+
+    public static ListProbe matched(byte[] key, Predicate<byte[]> isLastNewest, int searchLimit) {
+        return new ListProbe(key, Reads.MATCHED, null, isLastNewest, searchLimit);
     }
 
     /** Only whether the list holds anything is asked. */

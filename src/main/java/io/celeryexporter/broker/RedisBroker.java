@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.DoubleSupplier;
 import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -144,11 +145,23 @@ public final class RedisBroker implements AutoCloseable {
     }
 
     /**
+     * {@link #positionSince} for an element the caller knows only by a matcher (its bytes are not kept): always by
+     * reading the newest elements.
+     */
+    public Long positionSince(byte[] key, Predicate<byte[]> element, byte[] front) {
+        return positionSinceByRange(key, element, front);
+    }
+
+    private Long positionSinceByRange(byte[] key, byte[] element, byte[] front) {
+        return positionSinceByRange(key, e -> Arrays.equals(e, element), front);
+    }
+
+    /**
      * {@link #positionSince} without {@code LPOS}: reads the newest elements, twice as many each time, until one read
      * holds both {@code front} and {@code element}, and finds them on the client. Each read is one {@code LRANGE}, so
      * both positions come from the same moment. O(position) elements read, about twice over.
      */
-    private Long positionSinceByRange(byte[] key, byte[] element, byte[] front) {
+    private Long positionSinceByRange(byte[] key, Predicate<byte[]> element, byte[] front) {
         return call(() -> {
             long window = PAGE;
             while (true) {
@@ -159,7 +172,7 @@ public final class RedisBroker implements AutoCloseable {
                     return (long) (at - frontAt);
                 }
                 if (head.size() < window) { // the whole list was read
-                    int plain = frontAt < 0 ? indexOf(head, element) : -1;
+                    int plain = frontAt < 0 ? indexOf(head, element, 0) : -1;
                     return plain < 0 ? null : (long) plain;
                 }
                 window *= 2;
@@ -168,12 +181,12 @@ public final class RedisBroker implements AutoCloseable {
     }
 
     private static int indexOf(List<byte[]> elements, byte[] wanted) {
-        return indexOf(elements, wanted, 0);
+        return indexOf(elements, e -> Arrays.equals(e, wanted), 0);
     }
 
-    private static int indexOf(List<byte[]> elements, byte[] wanted, int from) {
+    private static int indexOf(List<byte[]> elements, Predicate<byte[]> wanted, int from) {
         for (int i = from; i < elements.size(); i++) {
-            if (Arrays.equals(elements.get(i), wanted)) {
+            if (wanted.test(elements.get(i))) {
                 return i;
             }
         }
@@ -406,10 +419,10 @@ public final class RedisBroker implements AutoCloseable {
             Response<List<byte[]>> head = null;
             if (reads == ListProbe.Reads.ANCHORED && lpos) {
                 position = tx.lpos(probe.key(), probe.lastNewest(), LPosParams.lPosParams().maxlen(probe.searchLimit()));
-            } else if (reads == ListProbe.Reads.ANCHORED) {
+            } else if (reads == ListProbe.Reads.ANCHORED || reads == ListProbe.Reads.MATCHED) {
                 head = tx.lrange(probe.key(), 0, probe.searchLimit() - 1);
             }
-            boolean bothEnds = reads == ListProbe.Reads.ENDS || reads == ListProbe.Reads.ANCHORED;
+            boolean bothEnds = reads.compareTo(ListProbe.Reads.ENDS) >= 0;
             Response<byte[]> newest = bothEnds ? tx.lindex(probe.key(), 0) : null;
             Response<byte[]> oldest = reads != ListProbe.Reads.LENGTH ? tx.lindex(probe.key(), -1) : null;
             return new ProbeResponses(probe, length, position, head, newest, oldest, null);
@@ -421,7 +434,8 @@ public final class RedisBroker implements AutoCloseable {
             }
             Long at = position == null ? null : position.get();
             if (head != null) {
-                int i = indexOf(head.get(), probe.lastNewest());
+                int i = probe.reads() == ListProbe.Reads.MATCHED ? indexOf(head.get(), probe.isLastNewest(), 0)
+                        : indexOf(head.get(), probe.lastNewest());
                 at = i < 0 ? null : (long) i;
             }
             return new ListReading(length.get(), at,

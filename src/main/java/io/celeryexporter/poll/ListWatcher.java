@@ -32,6 +32,11 @@ import java.util.Optional;
 final class ListWatcher {
 
     static final int SEARCH_LIMIT = 1000;
+    /**
+     * How many newest elements the re-read of a quiet list searches for its last newest element, known by fingerprint
+     * only; a deeper one is found by {@link RedisBroker#positionSince(byte[], java.util.function.Predicate, byte[])}.
+     */
+    static final int QUIET_SEARCH = 16;
 
     private final byte[] key;
     private final String queue;
@@ -41,9 +46,14 @@ final class ListWatcher {
     private boolean everHeldTasks;
     private long lastLength;
     private long lastArrivals;
-    /** How far from the newest end the last probe looked for {@link #lastNewest}. */
+    /** How far from the newest end the last probe looked for the last newest element. */
     private int window = SEARCH_LIMIT;
+    /**
+     * The newest element at the last poll, for {@code LPOS}; null when the list was empty, or quiet: an unchanged list
+     * keeps only {@link #newestFingerprint}, since at thousands of idle backlogs these copies were a third of the heap.
+     */
     private byte[] lastNewest;
+    private long newestFingerprint;
     /**
      * A 64-bit fingerprint of the oldest element, to tell whether the head changed without keeping its bytes: at
      * thousands of lists, a copy of every head would cost more memory than everything else the exporter keeps.
@@ -110,12 +120,23 @@ final class ListWatcher {
 
     /** Seen before, and empty then. */
     private boolean wasEmpty() {
-        return seen && lastNewest == null;
+        return seen && lastLength == 0;
     }
 
     /** The probe for a list that changed in a way its cheap probe cannot count: read in full, atomically. */
     ListProbe reread() {
-        return wasEmpty() ? ListProbe.ends(key) : ListProbe.anchored(key, lastNewest, window);
+        if (wasEmpty()) {
+            return ListProbe.ends(key);
+        }
+        if (lastNewest != null) {
+            return ListProbe.anchored(key, lastNewest, window);
+        }
+        window = QUIET_SEARCH;
+        return ListProbe.matched(key, this::isLastNewest, window);
+    }
+
+    private boolean isLastNewest(byte[] element) {
+        return fingerprint(element) == newestFingerprint;
     }
 
     /** A reading of the cheap probe of an unchanged list, completed: the last newest element is still newest. */
@@ -166,11 +187,11 @@ final class ListWatcher {
             view = tracker.viewAt(observation, now);
         }
         eventEpoch = events != null && events.synced() ? events.epoch() : -1;
-        unchangedLastPoll = seen && length > 0 && arrivals == 0 && length == lastLength && !newHead;
+        boolean unchanged = seen && length > 0 && arrivals == 0 && length == lastLength && !newHead;
+        remember(reading, unchanged);
         seen = true;
         everHeldTasks |= length > 0 || view.enqueued() > 0; // with events, a list that fills and drains in between
         lastLength = length;
-        lastNewest = length > 0 ? reading.newest() : null;
         if (newHead) {
             skewCounted = false;
         }
@@ -179,6 +200,20 @@ final class ListWatcher {
             skewCounted = true;
         }
         return view;
+    }
+
+    /**
+     * Keeps what the next poll needs of the newest element. A quiet list keeps its fingerprint only, unless the task
+     * breakdown, which anchors its own reads on the element, is on.
+     */
+    private void remember(ListReading reading, boolean unchanged) {
+        unchangedLastPoll = unchanged;
+        if (reading.length() == 0) {
+            lastNewest = null;
+        } else if (reading.newest() != null) {
+            newestFingerprint = fingerprint(reading.newest());
+            lastNewest = unchanged && breakdown == null ? null : reading.newest();
+        } // else a quiet list read cheaply: its newest is the one before, known by its fingerprint
     }
 
     /**
@@ -244,7 +279,7 @@ final class ListWatcher {
 
     private long arrivals(ListReading reading, RedisBroker broker) {
         long length = reading.length();
-        if (lastNewest == null) {
+        if (lastLength == 0) {
             return length; // empty at the last poll: everything is new
         }
         if (reading.positionOfLastNewest() != null) {
@@ -254,7 +289,8 @@ final class ListWatcher {
             return length; // the previous newest is gone, so every earlier element is gone too
         }
         // outside the snapshot: producers may have pushed since, so count only up to the snapshot's newest element
-        Long position = broker.positionSince(key, lastNewest, reading.newest());
+        Long position = lastNewest != null ? broker.positionSince(key, lastNewest, reading.newest())
+                : broker.positionSince(key, this::isLastNewest, reading.newest());
         return position == null ? length : Math.min(position, length);
     }
 

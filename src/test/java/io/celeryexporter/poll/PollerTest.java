@@ -247,6 +247,49 @@ class PollerTest {
         }
     }
 
+    /**
+     * A quiet list keeps only a fingerprint of its newest element, not the element: its re-read searches the newest
+     * elements for it, past the first page too, and a list drained and refilled since counts whole as arrivals.
+     */
+    @Test
+    void aQuietListsAnchorIsFoundByItsFingerprint() {
+        ExporterConfig config = new ExporterConfig(KeyNaming.withPrefix(""), PrioritySteps.ALL, List.of("q"),
+                Duration.ofSeconds(1), Duration.ofSeconds(30));
+        byte[] step0 = KeyNaming.withPrefix("").listKey("q", 0);
+        try (RedisClient redis = REDIS.client();
+             RedisBroker broker = Brokers.connect(REDIS.url(), Duration.ofSeconds(2))) {
+            CeleryRedis celery = new CeleryRedis(redis, "", PrioritySteps.ALL);
+            Poller poller = new Poller(broker, config, new MessageDecoder(List.of()), new PollCounters(),
+                    PollClock.system());
+            celery.publish("q", 0, 5);
+            poller.poll();
+            poller.poll(); // quiet from here
+            poller.poll();
+            celery.publish("q", 0, 40);
+            QueueStats burst = poller.poll().queues().get(0);
+            assertEquals(45, burst.length());
+            assertEquals(40, burst.waiting().enqueued(), "40 arrivals: the anchor 40 deep, past the first page");
+
+            poller.poll(); // quiet again; then drained and refilled past the first page between two polls
+            while (redis.rpop(step0) != null) {
+                continue;
+            }
+            celery.publish("q", 0, 30);
+            QueueStats refilled = poller.poll().queues().get(0);
+            assertEquals(30, refilled.length());
+            assertEquals(40 + 30, refilled.waiting().enqueued(), "the anchor is gone: the whole list arrived since");
+            assertEquals(45, refilled.waiting().dequeued());
+
+            poller.poll();
+            celery.publish("q", 0, 3);
+            redis.rpop(step0);
+            QueueStats few = poller.poll().queues().get(0);
+            assertEquals(32, few.length());
+            assertEquals(73, few.waiting().enqueued(), "a few arrivals, found on the first page");
+            assertEquals(46, few.waiting().dequeued());
+        }
+    }
+
     /** Calls per command since the last CONFIG RESETSTAT, from INFO commandstats. */
     private static Map<String, Long> commandCalls(RedisClient redis) {
         Map<String, Long> calls = new TreeMap<>();
