@@ -13,6 +13,7 @@ import io.celeryexporter.tracking.TaskNameRuns;
 import io.celeryexporter.tracking.TaskNames;
 import io.celeryexporter.tracking.WaitHistogram;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -35,8 +36,8 @@ public final class Poller implements PollSource, AutoCloseable {
     private final UnackedTally unacked;
     private final MessageDecoder decoder;
     private final PollCounters counters;
-    /** Per queue, per priority step: the state carried from poll to poll. */
-    private final Map<String, Map<Integer, ListWatcher>> watchers = new HashMap<>();
+    /** Per queue, in the order of the configured steps: the state carried from poll to poll. */
+    private final Map<String, ListWatcher[]> watchers = new HashMap<>();
     private final TaskNames taskNames;
     private final KeyspaceEvents events;
     private final TaskEvents taskEvents;
@@ -139,7 +140,7 @@ public final class Poller implements PollSource, AutoCloseable {
                     waiting = taskEvents.combine(queue, waiting);
                 }
                 read.add(new QueueReading(queue, lengthByStep, stepsInUse, waiting,
-                        taskCounts(watchers.get(queue).values())));
+                        taskCounts(Arrays.asList(watchers.get(queue)))));
             }
             from += group.size();
         } while (from < queues.size());
@@ -170,9 +171,12 @@ public final class Poller implements PollSource, AutoCloseable {
     private List<ListWatcher> watchersOf(List<String> queues, List<Integer> steps) {
         List<ListWatcher> order = new ArrayList<>(queues.size() * steps.size());
         for (String queue : queues) {
-            Map<Integer, ListWatcher> byStep = watchers.computeIfAbsent(queue, q -> new TreeMap<>());
-            for (int step : steps) {
-                order.add(byStep.computeIfAbsent(step, s -> newWatcher(config.naming().listKey(queue, s), queue)));
+            ListWatcher[] byStep = watchers.computeIfAbsent(queue, q -> new ListWatcher[steps.size()]);
+            for (int i = 0; i < byStep.length; i++) {
+                if (byStep[i] == null) {
+                    byStep[i] = newWatcher(config.naming().listKey(queue, steps.get(i)), queue);
+                }
+                order.add(byStep[i]);
             }
         }
         return order;

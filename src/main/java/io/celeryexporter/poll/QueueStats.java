@@ -25,7 +25,8 @@ public record QueueStats(String name, SortedMap<Integer, Long> lengthByPriority,
     public QueueStats {
         lengthByPriority = Collections.unmodifiableSortedMap(new TreeMap<>(lengthByPriority));
         stepsInUse = Set.copyOf(stepsInUse);
-        tasksByName = Collections.unmodifiableMap(new TreeMap<>(tasksByName));
+        // most queues have no breakdown: one shared empty map, not one per queue, at thousands of queues
+        tasksByName = tasksByName.isEmpty() ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(tasksByName));
     }
 
     /** The priority steps that hold tasks, with their lengths. */

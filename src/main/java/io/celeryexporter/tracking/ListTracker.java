@@ -59,7 +59,8 @@ public final class ListTracker {
      */
     private record Cohort(long count, double firstSeen, double seenAfter, boolean lowerBound) {}
 
-    private final ArrayDeque<Cohort> cohorts = new ArrayDeque<>(4); // grows with the cohorts a list holds
+    // as small as can be: most lists of a multi-tenant broker (unused priorities) never hold a cohort
+    private final ArrayDeque<Cohort> cohorts = new ArrayDeque<>(0);
     private final WaitHistogram waits = new WaitHistogram();
     private long length;
     private double lastPoll = Double.NEGATIVE_INFINITY;
