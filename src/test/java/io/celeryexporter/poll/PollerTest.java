@@ -160,13 +160,11 @@ class PollerTest {
      */
     @Test
     void aSubListThatAppearsIsCountedAtTheNextPoll() {
-        ExporterConfig config = new ExporterConfig(KeyNaming.withPrefix(""), PrioritySteps.ALL, List.of("q"),
-                Duration.ofSeconds(1), Duration.ofSeconds(30));
+        ExporterConfig config = queueQ(ExporterConfig.TaskBreakdownConfig.OFF);
         try (RedisClient redis = REDIS.client();
              RedisBroker broker = Brokers.connect(REDIS.url(), Duration.ofSeconds(2))) {
             CeleryRedis celery = new CeleryRedis(redis, "", PrioritySteps.ALL);
-            Poller poller = new Poller(broker, config, new MessageDecoder(List.of()), new PollCounters(),
-                    PollClock.system());
+            Poller poller = poller(broker, config);
             celery.publish("q", 0, 1);
             poller.poll(); // first look: steps 1-9 empty from now on
             poller.poll();
@@ -194,14 +192,12 @@ class PollerTest {
      */
     @Test
     void anUnchangedListCostsTwoCommandsYetEveryChangeIsSeen() {
-        ExporterConfig config = new ExporterConfig(KeyNaming.withPrefix(""), PrioritySteps.ALL, List.of("q"),
-                Duration.ofSeconds(1), Duration.ofSeconds(30), new ExporterConfig.TaskBreakdownConfig(true, 10, 10));
+        ExporterConfig config = queueQ(new ExporterConfig.TaskBreakdownConfig(true, 10, 10));
         KeyNaming naming = KeyNaming.withPrefix("");
         try (RedisClient redis = REDIS.client();
              RedisBroker broker = Brokers.connect(REDIS.url(), Duration.ofSeconds(2))) {
             CeleryRedis celery = new CeleryRedis(redis, "", PrioritySteps.ALL);
-            Poller poller = new Poller(broker, config, new MessageDecoder(List.of()), new PollCounters(),
-                    PollClock.system());
+            Poller poller = poller(broker, config);
             celery.publish("q", 0, 5);
             celery.publish("q", 9, 3);
             poller.poll(); // first look
@@ -253,14 +249,12 @@ class PollerTest {
      */
     @Test
     void aQuietListsAnchorIsFoundByItsFingerprint() {
-        ExporterConfig config = new ExporterConfig(KeyNaming.withPrefix(""), PrioritySteps.ALL, List.of("q"),
-                Duration.ofSeconds(1), Duration.ofSeconds(30));
+        ExporterConfig config = queueQ(ExporterConfig.TaskBreakdownConfig.OFF);
         byte[] step0 = KeyNaming.withPrefix("").listKey("q", 0);
         try (RedisClient redis = REDIS.client();
              RedisBroker broker = Brokers.connect(REDIS.url(), Duration.ofSeconds(2))) {
             CeleryRedis celery = new CeleryRedis(redis, "", PrioritySteps.ALL);
-            Poller poller = new Poller(broker, config, new MessageDecoder(List.of()), new PollCounters(),
-                    PollClock.system());
+            Poller poller = poller(broker, config);
             celery.publish("q", 0, 5);
             poller.poll();
             poller.poll(); // quiet from here
@@ -288,6 +282,16 @@ class PollerTest {
             assertEquals(73, few.waiting().enqueued(), "a few arrivals, found on the first page");
             assertEquals(46, few.waiting().dequeued());
         }
+    }
+
+    /** Queue "q" only, on all ten priority steps. */
+    private static ExporterConfig queueQ(ExporterConfig.TaskBreakdownConfig breakdown) {
+        return new ExporterConfig(KeyNaming.withPrefix(""), PrioritySteps.ALL, List.of("q"), Duration.ofSeconds(1),
+                Duration.ofSeconds(30), breakdown);
+    }
+
+    private static Poller poller(RedisBroker broker, ExporterConfig config) {
+        return new Poller(broker, config, new MessageDecoder(List.of()), new PollCounters(), PollClock.system());
     }
 
     /** Calls per command since the last CONFIG RESETSTAT, from INFO commandstats. */
