@@ -327,8 +327,8 @@ public final class QueueCountBench {
                 6 and 9; the exporter reads all ten steps (its default). Redis time is the server's own time in the
                 reader's commands (`INFO commandstats`, less the bench's INFO and PING) per read of every queue. A
                 transaction counts once: Redis adds the time of the commands inside it to `EXEC` and also lists them
-                on their own lines, so those lines are left out for this exporter (the rows of the last revision
-                counted them twice). Redis CPU is the server's main thread (`used_cpu_sys_main_thread` plus
+                on their own lines, so those lines are left out for this exporter (revisions of this file before
+                2026-11-30 counted them twice). Redis CPU is the server's main thread (`used_cpu_sys_main_thread` plus
                 `used_cpu_user_main_thread`): the commands plus reading and answering the sockets, which is most of
                 what one command per round trip costs. The longest command is the longest single
                 command (a transaction counts as one) the server ran during three more reads, from its SLOWLOG with

@@ -32,7 +32,7 @@ final class Report {
         this.machine = machine;
     }
 
-    /** Another bench's report (FLOWS.md, LIVE.md) as a section, its headings one level down. */
+    /** Another bench's report (FLOWS.md, LIVE.md, QUEUES.md) as a section, its headings one level down. */
     static String section(String file, String markdown) {
         return "\n" + markdown.strip().replace("\n## ", "\n### ").replaceFirst("^# ", "## ")
                 + "\n\n(Copied from [" + file + "](" + file + "), which `bench/run.sh "
@@ -53,7 +53,7 @@ final class Report {
                     + "Parsing ISO-8601 dates (`eta`, `expires`) dominates the countdown message.\n\n```\n"
                     + Files.readString(jmh).strip() + "\n```\n";
         }
-        for (String other : new String[] {"FLOWS.md", "LIVE.md"}) {
+        for (String other : new String[] {"FLOWS.md", "LIVE.md", "QUEUES.md"}) {
             Path file = dir.resolve(other);
             if (Files.exists(file)) {
                 md += section(other, Files.readString(file));
