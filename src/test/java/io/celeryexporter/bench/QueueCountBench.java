@@ -23,8 +23,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Protocol;
@@ -126,7 +126,7 @@ public final class QueueCountBench {
             }
             RedisCost.Reading after = cost.read();
             double perRead = perRead(before, after, RedisCost.TRANSACTION_READS);
-            double cpuPerRead = (double) (after.cpuMicros() - before.cpuMicros()) / POLLS;
+            double cpuPerRead = cpuPerRead(before, after);
             System.err.printf("%d queues, µs per read by command: %s%n", n, after.usecSince(before, POLLS));
             long longest = longestCommand(redis, () -> {
                 for (int i = 0; i < 3; i++) {
@@ -217,7 +217,7 @@ public final class QueueCountBench {
             read.run();
             RedisCost.Reading after = cost.read();
             double perRead = perRead(before, after, Set.of());
-            double cpuPerRead = (double) (after.cpuMicros() - before.cpuMicros()) / POLLS;
+            double cpuPerRead = cpuPerRead(before, after);
             long longest = longestCommand(redis, read);
             return new Row(n, "LLEN per queue, in sequence", perRead, cpuPerRead, longest,
                     String.format(Locale.ROOT, "one read: %.1f ms; misses steps 3, 6, 9", wall.get() / 1e6 / POLLS),
@@ -254,7 +254,7 @@ public final class QueueCountBench {
             scrapes.run();
             RedisCost.Reading after = cost.read();
             double perRead = perRead(before, after, Set.of());
-            double cpuPerRead = (double) (after.cpuMicros() - before.cpuMicros()) / POLLS;
+            double cpuPerRead = cpuPerRead(before, after);
             long longest = longestCommand(redis, scrapes);
             Arrays.sort(millis);
             return new Row(n, "prometheus-redis-exporter -check-keys", perRead, cpuPerRead, longest,
@@ -294,6 +294,10 @@ public final class QueueCountBench {
 
     private static double perRead(RedisCost.Reading before, RedisCost.Reading after, Set<String> nested) {
         return (double) (after.commandMicros(nested) - before.commandMicros(nested)) / POLLS;
+    }
+
+    private static double cpuPerRead(RedisCost.Reading before, RedisCost.Reading after) {
+        return (double) (after.cpuMicros() - before.cpuMicros()) / POLLS;
     }
 
     private static double rssMegabytes(long pid) throws IOException {

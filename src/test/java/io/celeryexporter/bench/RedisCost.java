@@ -3,6 +3,7 @@ package io.celeryexporter.bench;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -28,7 +29,7 @@ final class RedisCost {
          */
         /** µs per command between two readings, divided by {@code reads}: where a reader's time goes. */
         Map<String, Long> usecSince(Reading before, int reads) {
-            Map<String, Long> since = new java.util.TreeMap<>();
+            Map<String, Long> since = new TreeMap<>();
             usec.forEach((command, micros) -> {
                 long delta = micros - before.usec.getOrDefault(command, 0L);
                 if (delta > 0) {
