@@ -210,10 +210,11 @@ final class ListWatcher {
         unchangedLastPoll = unchanged;
         if (reading.length() == 0) {
             lastNewest = null;
-        } else if (reading.newest() != null) {
+        } else if (reading.newest() != null && reading.newest() != lastNewest) {
             newestFingerprint = fingerprint(reading.newest());
             lastNewest = unchanged && breakdown == null ? null : reading.newest();
-        } // else a quiet list read cheaply: its newest is the one before, known by its fingerprint
+        } // else a quiet list read cheaply: its newest is the one before, its fingerprint known (and its bytes kept,
+          // the very array, when the breakdown is on)
     }
 
     /**
