@@ -5,6 +5,8 @@ import com.sun.net.httpserver.HttpHandler;
 import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.MetricNameFilter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -56,8 +58,21 @@ final class MetricsEndpoint implements HttpHandler {
             exchange.sendResponseHeaders(200, 0); // chunked: the length is not known before the end
             OutputStream body = new BufferedOutputStream(exchange.getResponseBody(), CHUNK);
             try (OutputStream out = gzip ? new GZIPOutputStream(body, CHUNK) : body) {
-                writer.write(out, snapshots, EscapingScheme.fromAcceptHeader(accept));
+                write(out, writer, snapshots, EscapingScheme.fromAcceptHeader(accept));
             }
+        }
+    }
+
+    /** Our own text writer where it writes the same bytes, client_java's where it does not (protobuf, exemplars). */
+    private static void write(OutputStream out, ExpositionFormatWriter writer, MetricSnapshots snapshots,
+                              EscapingScheme escaping) throws IOException {
+        TextExposition.Format format = writer.getClass() == PrometheusTextFormatWriter.class
+                ? TextExposition.Format.PROMETHEUS_TEXT
+                : writer.getClass() == OpenMetricsTextFormatWriter.class ? TextExposition.Format.OPENMETRICS : null;
+        if (format != null && TextExposition.canWrite(snapshots, escaping)) {
+            TextExposition.write(out, snapshots, format);
+        } else {
+            writer.write(out, snapshots, escaping);
         }
     }
 
