@@ -8,7 +8,7 @@
 #   bench/run.sh live                 rehearse --live --compare for the burst and ramp profiles on a local
 #                                     redis-server: the simulation against the real thing (bench/LIVE.md)
 #   bench/run.sh queues [10,100,...]  the queue-count axis (bench/QUEUES.md): this exporter, LLEN per queue and
-#                                     Debian's prometheus-redis-exporter (apt-get install prometheus-redis-exporter)
+#                                     Debian's prometheus-redis-exporter (apt-get install prometheus-redis-exporter curl)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -q -B -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath \

@@ -17,6 +17,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +26,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Protocol;
@@ -173,26 +175,39 @@ public final class QueueCountBench {
                 List<String> log = Files.readAllLines(Path.of("target", "queue-bench-exporter.log"));
                 return new String[] {"none: the process ended", "exited: " + log.get(log.size() - 1)};
             }
-            double[] millis = new double[20];
-            int bytes = 0;
+            double pollingCpuPerSecond = cpuMillisPerSecondIdle(p.pid());
+            Scrapes cold;
+            Scrapes coldGzip;
+            Scrapes warm;
+            Scrapes warmGzip;
+            double cpuPerScrape;
             try {
-                for (int i = 0; i < millis.length; i++) {
-                    long start = System.nanoTime();
-                    bytes = http.send(HttpRequest.newBuilder(metrics).build(),
-                            HttpResponse.BodyHandlers.ofByteArray()).body().length;
-                    millis[i] = (System.nanoTime() - start) / 1e6;
+                cold = Scrapes.time(metrics, false);
+                coldGzip = Scrapes.time(metrics, true); // as Prometheus asks for it
+                long warmUpEnd = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                for (int i = 0; i < 200 && System.nanoTime() < warmUpEnd; i++) {
+                    Scrapes.once(metrics, i % 2 == 0);
                 }
+                long cpuBefore = cpuMillis(p.pid());
+                long wallBefore = System.nanoTime();
+                warm = Scrapes.time(metrics, false);
+                warmGzip = Scrapes.time(metrics, true);
+                double seconds = (System.nanoTime() - wallBefore) / 1e9;
+                cpuPerScrape = (cpuMillis(p.pid()) - cpuBefore - pollingCpuPerSecond * seconds)
+                        / (2 * Scrapes.COUNT);
             } catch (IOException died) {
                 p.waitFor();
                 List<String> log = Files.readAllLines(Path.of("target", "queue-bench-exporter.log"));
                 return new String[] {"none: the process ended while scraped", "exited: " + log.get(log.size() - 1)};
             }
-            Arrays.sort(millis);
             String ready = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/-/ready"))
                     .build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200 ? "ready" : "NOT READY";
             long series = body.lines().filter(l -> !l.startsWith("#")).count();
-            return new String[] {String.format(Locale.ROOT, "p50 %.1f ms, %.1f MB, %d series", millis[10],
-                    bytes / 1e6, series), String.format(Locale.ROOT, "RSS %.0f MB, %s, alive: %s",
+            return new String[] {String.format(Locale.ROOT,
+                    "p50 %.1f ms, gzipped %.1f ms; warm p50 %.1f ms, gzipped %.1f ms, %.1f ms CPU; %.1f MB (%.2f MB"
+                            + " gzipped), %d series", cold.p50Millis(), coldGzip.p50Millis(), warm.p50Millis(),
+                    warmGzip.p50Millis(), cpuPerScrape, warm.bytes() / 1e6, warmGzip.bytes() / 1e6, series),
+                    String.format(Locale.ROOT, "RSS %.0f MB, %s, alive: %s",
                     rssMegabytes(p.pid()), ready, p.isAlive())};
         } finally {
             p.destroyForcibly();
@@ -300,6 +315,61 @@ public final class QueueCountBench {
         return (double) (after.cpuMicros() - before.cpuMicros()) / POLLS;
     }
 
+    /**
+     * {@value #COUNT} scrapes one after the other, each by curl: the median time from request to last byte, and the
+     * last size. A native client, as Prometheus is, so that the figure is the exporter's and not a client's JIT.
+     */
+    record Scrapes(double p50Millis, long bytes) {
+        static final int COUNT = 20;
+
+        static Scrapes time(URI metrics, boolean gzip) throws IOException, InterruptedException {
+            double[] millis = new double[COUNT];
+            long bytes = 0;
+            for (int i = 0; i < COUNT; i++) {
+                String[] timeAndSize = once(metrics, gzip).split(" ");
+                millis[i] = Double.parseDouble(timeAndSize[0]) * 1000;
+                bytes = Long.parseLong(timeAndSize[1]);
+            }
+            Arrays.sort(millis);
+            return new Scrapes(millis[COUNT / 2], bytes);
+        }
+
+        /** One scrape; curl's "time_total size_download". */
+        static String once(URI metrics, boolean gzip) throws IOException, InterruptedException {
+            List<String> command = new ArrayList<>(List.of("curl", "-sS", "--max-time", "60", "-o", "/dev/null",
+                    "-w", "%{time_total} %{size_download}"));
+            if (gzip) {
+                command.addAll(List.of("-H", "Accept-Encoding: gzip"));
+            }
+            command.add(metrics.toString());
+            Process curl = new ProcessBuilder(command).redirectErrorStream(true).start();
+            if (!curl.waitFor(70, TimeUnit.SECONDS)) {
+                curl.destroyForcibly();
+                throw new IOException("curl did not finish: " + metrics);
+            }
+            String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (curl.exitValue() != 0) {
+                throw new IOException("curl: " + out);
+            }
+            return out;
+        }
+    }
+
+    /** The process's user and system CPU so far, in ms (clock ticks of 10 ms). */
+    private static long cpuMillis(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10; // utime, stime
+    }
+
+    /** What polling alone costs the process, in CPU ms per second, over five seconds without scrapes. */
+    private static double cpuMillisPerSecondIdle(long pid) throws IOException {
+        long before = cpuMillis(pid);
+        long start = System.nanoTime();
+        sleep(Duration.ofSeconds(5));
+        return (cpuMillis(pid) - before) / ((System.nanoTime() - start) / 1e9);
+    }
+
     private static double rssMegabytes(long pid) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
             if (line.startsWith("VmRSS:")) {
@@ -338,7 +408,13 @@ public final class QueueCountBench {
                 command (a transaction counts as one) the server ran during three more reads, from its SLOWLOG with
                 no threshold: what every other client (workers' BRPOP, producers) waits behind. This exporter's scrape,
                 series and memory are those of the shaded jar with the Deployment's JVM flags and the heap they give
-                under its 256 MiB limit (50 %), after 10 s of polling. RSS is measured here on glibc; the image runs on musl.
+                under its 256 MiB limit (50 %), after 10 s of polling. A scrape is timed from request to last byte by
+                curl (a native client, as Prometheus is), the median of 20: first of the plain text, then gzipped as Prometheus asks for
+                it, 15 s after the exporter started, so with its JIT still cold; "warm" after up to 200 more scrapes
+                (20 s at most), as a scraped exporter soon is. CPU is the exporter process's CPU time per warm scrape
+                (from /proc, in ticks of 10 ms), less what polling alone took per second in the 5 s before;
+                unlike the times, it does not count waiting for a core. RSS is measured here on glibc; the image runs
+                on musl.
 
                 """);
         out.append("Machine: ").append(machine).append("\n\n");
