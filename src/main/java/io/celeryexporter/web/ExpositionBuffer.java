@@ -9,8 +9,8 @@ import java.util.Arrays;
  * The bytes of a text exposition on their way to the response: names, label values escaped as the text formats
  * want, and numbers as client_java spells them ({@code Double.toString}, {@code +Inf}, {@code -Inf}).
  *
- * <p>Not thread-safe, and unsynchronised on purpose: a {@code BufferedWriter} takes its lock for every label
- * brace and character, which was most of a scrape's CPU at a thousand queues.
+ * <p>Not thread-safe, and unsynchronised on purpose: client_java's writer goes through a {@code BufferedWriter},
+ * which takes its lock for every brace and character of a label value.
  */
 final class ExpositionBuffer {
 

@@ -91,6 +91,7 @@ class TextExpositionTest {
                 GaugeSnapshot.builder().name("awkward_labels")
                         .dataPoint(gauge(Labels.of("a", "quote\"back\\slash\nnewline", "b", ""), 1))
                         .dataPoint(gauge(Labels.of("a", "é 日本 😀 \u0000\t"), 2))
+                        .dataPoint(gauge(Labels.of("a", "lone surrogates \uD800 and \uDC00"), 4))
                         .dataPoint(gauge(Labels.of("a", "weird \"name\"\n", "b", "x"), 3))
                         .build(),
                 GaugeSnapshot.builder().name("no_data_points").help("skipped").build(),
