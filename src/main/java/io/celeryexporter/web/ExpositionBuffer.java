@@ -48,7 +48,7 @@ final class ExpositionBuffer {
 
     void write(byte b) throws IOException {
         if (position == buffer.length) {
-            makeRoom();
+            makeRoom(1);
         }
         buffer[position++] = b;
     }
@@ -59,14 +59,10 @@ final class ExpositionBuffer {
 
     private void write(byte[] bytes, int length) throws IOException {
         if (length > buffer.length - position) {
-            if (out == null) {
-                buffer = Arrays.copyOf(buffer, Math.max(2 * buffer.length, position + length));
-            } else {
-                drain();
-                if (length > buffer.length) {
-                    out.write(bytes, 0, length);
-                    return;
-                }
+            makeRoom(length);
+            if (length > buffer.length) { // more than a whole buffer: straight to the stream
+                out.write(bytes, 0, length);
+                return;
             }
         }
         System.arraycopy(bytes, 0, buffer, position, length);
@@ -139,8 +135,8 @@ final class ExpositionBuffer {
             write((byte) '-');
             value = -value;
         }
-        while (buffer.length - position < 20) {
-            makeRoom();
+        if (buffer.length - position < 20) { // the most digits a long has
+            makeRoom(20);
         }
         int digits = 1;
         for (long rest = value / 10; rest > 0; rest /= 10) {
@@ -181,9 +177,10 @@ final class ExpositionBuffer {
         out.flush();
     }
 
-    private void makeRoom() throws IOException {
+    /** Room for {@code needed} more bytes: a bigger array in memory; on a stream, an empty buffer. */
+    private void makeRoom(int needed) throws IOException {
         if (out == null) {
-            buffer = Arrays.copyOf(buffer, 2 * buffer.length);
+            buffer = Arrays.copyOf(buffer, Math.max(2 * buffer.length, position + needed));
         } else {
             drain();
         }

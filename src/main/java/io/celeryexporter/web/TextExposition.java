@@ -46,7 +46,7 @@ final class TextExposition {
     private final ExpositionBuffer lastLabelBytes = ExpositionBuffer.inMemory();
     private Labels lastLabels;
     private double[] lastBounds = new double[0];
-    private byte[][] lastBoundTexts = new byte[0][];
+    private byte[][] lastBoundLabels = new byte[0][];
 
     private TextExposition(ExpositionBuffer out, Format format) {
         this.out = out;
@@ -176,7 +176,7 @@ final class TextExposition {
         }
         byte[] series = ascii(name + "_info");
         for (InfoDataPointSnapshot point : snapshot.getDataPoints()) {
-            nameAndLabels(series, point.getLabels(), null, 0);
+            nameAndLabels(series, point.getLabels(), null);
             out.write((byte) '1');
             out.write((byte) '\n');
         }
@@ -194,21 +194,17 @@ final class TextExposition {
                 buckets = ClassicHistogramBuckets.of(new double[] {Double.POSITIVE_INFINITY},
                         new long[] {point.getCount()});
             }
-            byte[][] bounds = boundTexts(buckets);
+            byte[][] bounds = boundLabels(buckets);
             long cumulative = 0;
             for (int i = 0; i < buckets.size(); i++) {
                 cumulative += buckets.getCount(i);
-                nameAndLabels(bucket, point.getLabels(), "le", 0);
-                out.write(bounds[i]);
-                out.write((byte) '"');
-                out.write((byte) '}');
-                out.write((byte) ' ');
-                out.write(cumulative);
-                out.write((byte) '\n');
+                countLine(bucket, point.getLabels(), bounds[i], cumulative);
             }
             // OpenMetrics writes the two only together
             boolean countAndSum = format == Format.PROMETHEUS_TEXT || point.hasCount() && point.hasSum();
-            countAndSum(point.hasCount() && countAndSum, count, point.getLabels(), point.getCount());
+            if (point.hasCount() && countAndSum) {
+                countLine(count, point.getLabels(), null, point.getCount());
+            }
             if (point.hasSum() && countAndSum) {
                 sample(sum, point.getLabels(), point.getSum());
             }
@@ -230,37 +226,33 @@ final class TextExposition {
                 metadataWritten = true;
             }
             for (Quantile quantile : point.getQuantiles()) {
-                nameAndLabels(series, point.getLabels(), "quantile", quantile.getQuantile());
+                nameAndLabels(series, point.getLabels(), extraLabel("quantile", quantile.getQuantile()));
                 out.write(quantile.getValue());
                 out.write((byte) '\n');
             }
-            countAndSum(point.hasCount(), count, point.getLabels(), point.getCount());
+            if (point.hasCount()) {
+                countLine(count, point.getLabels(), null, point.getCount());
+            }
             if (point.hasSum()) {
                 sample(sum, point.getLabels(), point.getSum());
             }
         }
     }
 
-    private void countAndSum(boolean write, byte[] series, Labels labels, long count) throws IOException {
-        if (write) {
-            nameAndLabels(series, labels, null, 0);
-            out.write(count);
-            out.write((byte) '\n');
-        }
+    private void countLine(byte[] series, Labels labels, byte[] extraLabel, long count) throws IOException {
+        nameAndLabels(series, labels, extraLabel);
+        out.write(count);
+        out.write((byte) '\n');
     }
 
     private void sample(byte[] series, Labels labels, double value) throws IOException {
-        nameAndLabels(series, labels, null, 0);
+        nameAndLabels(series, labels, null);
         out.write(value);
         out.write((byte) '\n');
     }
 
-    /**
-     * The series name and its labels up to the value. An extra label is written last: {@code quantile} with its
-     * value closed; {@code le} left open, for the caller to write its remembered bound and close it.
-     */
-    private void nameAndLabels(byte[] series, Labels labels, String extraLabel, double extraValue)
-            throws IOException {
+    /** The series name and its labels up to the value; an extra label ({@code le}, {@code quantile}) comes last. */
+    private void nameAndLabels(byte[] series, Labels labels, byte[] extraLabel) throws IOException {
         out.write(series);
         if (!labels.isEmpty() || extraLabel != null) {
             out.write((byte) '{');
@@ -270,13 +262,6 @@ final class TextExposition {
                     out.write((byte) ',');
                 }
                 out.write(extraLabel);
-                out.write((byte) '=');
-                out.write((byte) '"');
-                if (extraLabel.equals("le")) {
-                    return;
-                }
-                out.write(extraValue);
-                out.write((byte) '"');
             }
             out.write((byte) '}');
         }
@@ -305,28 +290,28 @@ final class TextExposition {
         lastLabelBytes.copyTo(out);
     }
 
-    /** The bounds of these buckets as text; the same array as the last data point's when the bounds are too. */
-    private byte[][] boundTexts(ClassicHistogramBuckets buckets) throws IOException {
+    /** The {@code le} labels of these buckets; the same array as the last data point's when the bounds are too. */
+    private byte[][] boundLabels(ClassicHistogramBuckets buckets) {
         double[] bounds = new double[buckets.size()];
         for (int i = 0; i < bounds.length; i++) {
             bounds[i] = buckets.getUpperBound(i);
         }
         if (!Arrays.equals(bounds, lastBounds)) {
-            byte[][] texts = new byte[bounds.length][];
+            byte[][] labels = new byte[bounds.length][];
             for (int i = 0; i < bounds.length; i++) {
-                texts[i] = ascii(boundText(bounds[i]));
+                labels[i] = extraLabel("le", bounds[i]);
             }
             lastBounds = bounds;
-            lastBoundTexts = texts;
+            lastBoundLabels = labels;
         }
-        return lastBoundTexts;
+        return lastBoundLabels;
     }
 
-    private static String boundText(double bound) {
-        if (bound == Double.POSITIVE_INFINITY) {
-            return "+Inf";
-        }
-        return bound == Double.NEGATIVE_INFINITY ? "-Inf" : Double.toString(bound);
+    /** {@code name="value"}, the value spelled as every number here is. */
+    private static byte[] extraLabel(String name, double value) {
+        String text = value == Double.POSITIVE_INFINITY ? "+Inf"
+                : value == Double.NEGATIVE_INFINITY ? "-Inf" : Double.toString(value);
+        return ascii(name + "=\"" + text + "\"");
     }
 
     private void metadata(MetricMetadata metadata, String name, String type) throws IOException {
