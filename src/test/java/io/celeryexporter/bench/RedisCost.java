@@ -23,10 +23,6 @@ final class RedisCost {
             return commands.stream().mapToLong(c -> usec.getOrDefault(c, 0L)).sum();
         }
 
-        /**
-         * Server time of the commands clients sent, each counted once: every command but INFO and PING (the bench's
-         * own), and but those in {@code nested}, whose time {@code EXEC} holds already.
-         */
         /** µs per command between two readings, divided by {@code reads}: where a reader's time goes. */
         Map<String, Long> usecSince(Reading before, int reads) {
             Map<String, Long> since = new TreeMap<>();
@@ -39,6 +35,10 @@ final class RedisCost {
             return since;
         }
 
+        /**
+         * Server time of the commands clients sent, each counted once: every command but INFO and PING (the bench's
+         * own), and but those in {@code nested}, whose time {@code EXEC} holds already.
+         */
         long commandMicros(Set<String> nested) {
             return usec.entrySet().stream()
                     .filter(e -> !e.getKey().equals("info") && !e.getKey().equals("ping")
