@@ -22,7 +22,8 @@ public final class BrokerConnector {
 
     /** A read-only view of the broker: what the exporter uses. */
     public static RedisBroker connect(BrokerSettings settings) {
-        return new RedisBroker(openClient(settings), settings.url().database());
+        return new RedisBroker(openClient(settings), settings.url().database(),
+                settings.url().scheme() == BrokerUrl.Scheme.SENTINEL);
     }
 
     /** A plain client, for the load generator, which writes. The exporter itself never uses this. */

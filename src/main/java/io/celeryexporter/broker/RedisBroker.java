@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.DoubleSupplier;
 import java.util.function.BiConsumer;
+import java.util.function.ObjDoubleConsumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -23,6 +24,7 @@ import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.LPosParams;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
+import redis.clients.jedis.resps.Tuple;
 
 /**
  * Read-only access to the broker. Every method issues only read, connection and transaction commands, so the
@@ -42,13 +44,15 @@ public final class RedisBroker implements AutoCloseable {
 
     private final UnifiedJedis client;
     private final int database;
+    private final boolean viaSentinel;
     /** Whether the server has LPOS; null until asked. */
     private volatile Boolean lpos;
     private volatile boolean clusterChecked;
 
-    RedisBroker(UnifiedJedis client, int database) {
+    RedisBroker(UnifiedJedis client, int database, boolean viaSentinel) {
         this.client = client;
         this.database = database;
+        this.viaSentinel = viaSentinel;
     }
 
     /**
@@ -305,10 +309,21 @@ public final class RedisBroker implements AutoCloseable {
      * @param clock monotonic seconds, to stamp each message as it is received
      */
     public Subscription<ChannelMessage> subscribeToPattern(byte[] pattern, String what, DoubleSupplier clock) {
-        Subscription<ChannelMessage> subscription = new Subscription<>(client, what, new byte[][] {pattern}, true,
-                ChannelMessage::new, clock);
+        return subscribeToPatterns(List.of(pattern), what, clock);
+    }
+
+    /** As {@link #subscribeToPattern}, for several patterns on the one connection. */
+    public Subscription<ChannelMessage> subscribeToPatterns(List<byte[]> patterns, String what,
+                                                            DoubleSupplier clock) {
+        Subscription<ChannelMessage> subscription = new Subscription<>(client, what, patterns.toArray(byte[][]::new),
+                true, ChannelMessage::new, clock);
         subscription.start();
         return subscription;
+    }
+
+    /** The broker is reached through Sentinel: kombu names some pub/sub channels differently there. */
+    public boolean viaSentinel() {
+        return viaSentinel;
     }
 
     /** The database number the broker URL names: pub/sub channel names of kombu and Redis include it. */
@@ -346,6 +361,22 @@ public final class RedisBroker implements AutoCloseable {
                 ScanResult<Map.Entry<byte[], byte[]>> page = client.hscan(key, cursor, params);
                 for (Map.Entry<byte[], byte[]> entry : page.getResult()) {
                     visitor.accept(entry.getKey(), entry.getValue());
+                }
+                cursor = page.getCursorAsBytes();
+            } while (!isLastPage(cursor));
+            return null;
+        });
+    }
+
+    /** Visits every member and score of a sorted set with ZSCAN, page by page. Members may repeat across pages. */
+    public void scanSortedSet(byte[] key, ObjDoubleConsumer<byte[]> visitor) {
+        call(() -> {
+            ScanParams params = new ScanParams().count(PAGE);
+            byte[] cursor = ScanParams.SCAN_POINTER_START_BINARY;
+            do {
+                ScanResult<Tuple> page = client.zscan(key, cursor, params);
+                for (Tuple member : page.getResult()) {
+                    visitor.accept(member.getBinaryElement(), member.getScore());
                 }
                 cursor = page.getCursorAsBytes();
             } while (!isLastPage(cursor));

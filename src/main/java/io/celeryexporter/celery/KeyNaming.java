@@ -39,6 +39,11 @@ public record KeyNaming(String prefix, String separator) {
         return bytes(prefix + "unacked");
     }
 
+    /** The sorted set of unacked delivery tags, scored by when a worker received each (epoch seconds). */
+    public byte[] unackedIndexKey() {
+        return bytes(prefix + "unacked_index");
+    }
+
     /** A {@code SCAN MATCH} pattern for every binding set, with glob characters in the prefix escaped. */
     public byte[] bindingScanPattern() {
         return bytes(escapeGlob(prefix + BINDING_PREFIX) + "*");

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.celeryexporter.poll.PollResult;
 import io.celeryexporter.poll.QueueStats;
+import io.celeryexporter.workers.GroupStats;
+import io.celeryexporter.workers.HeldSplit;
+import io.celeryexporter.workers.WorkersView;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -17,7 +20,10 @@ import java.util.stream.Collectors;
 final class InspectFormats {
 
     private static final String[] HEADER = {"QUEUE", "LENGTH", "BY PRIORITY", "RESERVED", "SCHEDULED"};
+    private static final String[] HELD_HEADER = {"BACKLOG", "PREFETCHED", "RUNNING", "ORPHANED", "OVERDUE",
+        "ATTRIBUTION"};
     private static final String[] TASK_HEADER = {"QUEUE", "TASK", "QUEUED"};
+    private static final String[] GROUP_HEADER = {"WORKER GROUP", "ONLINE", "EXECUTING", "SLOTS", "STARTED"};
 
     private InspectFormats() {}
 
@@ -26,19 +32,47 @@ final class InspectFormats {
             return "No queues found: no _kombu.binding.* sets in this database. Pass --queue NAME, or check the"
                     + " database number and --key-prefix." + System.lineSeparator();
         }
+        boolean held = result.queues().get(0).held() != null;
         List<String[]> rows = new ArrayList<>();
-        rows.add(HEADER);
+        rows.add(held ? concat(HEADER, HELD_HEADER) : HEADER);
         for (QueueStats q : result.queues()) {
-            rows.add(new String[] {q.name(), String.valueOf(q.length()), priorities(q),
-                String.valueOf(q.reserved()), String.valueOf(q.scheduled())});
+            String[] row = {q.name(), String.valueOf(q.length()), priorities(q), String.valueOf(q.reserved()),
+                String.valueOf(q.scheduled())};
+            HeldSplit h = q.held();
+            rows.add(held ? concat(row, new String[] {String.valueOf(q.backlog()), String.valueOf(h.prefetched()),
+                String.valueOf(h.running()), String.valueOf(h.orphaned()), String.valueOf(h.overdue()),
+                h.tier().label()}) : row);
         }
-        String out = aligned(rows, 1, 3, 4);
+        String out = aligned(rows, 1, 3, 4, 5, 6, 7, 8, 9);
+        if (held) {
+            out += System.lineSeparator() + groups(result.workers());
+        }
         List<String[]> tasks = new ArrayList<>();
         tasks.add(TASK_HEADER);
         for (QueueStats q : result.queues()) {
             q.tasksByName().forEach((task, n) -> tasks.add(new String[] {q.name(), task, String.valueOf(n)}));
         }
         return tasks.size() == 1 ? out : out + System.lineSeparator() + aligned(tasks, 2);
+    }
+
+    private static String groups(WorkersView workers) {
+        if (workers.groups().isEmpty()) {
+            return "No worker heard from: none online, or none sends heartbeats (--without-heartbeat), or the"
+                    + " exporter may not subscribe to the celeryev channels." + System.lineSeparator();
+        }
+        List<String[]> rows = new ArrayList<>();
+        rows.add(GROUP_HEADER);
+        for (GroupStats g : workers.groups()) {
+            rows.add(new String[] {g.name(), String.valueOf(g.online()), String.valueOf(g.executing()),
+                g.slotsKnown() ? String.valueOf(g.slots()) : "?", String.valueOf(g.started())});
+        }
+        return aligned(rows, 1, 2, 3, 4);
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     /** Columns padded to their widest cell; the numeric ones right-aligned. */
@@ -90,6 +124,18 @@ final class InspectFormats {
                 g.writeNumberField("scheduled", q.scheduled());
                 g.writeNumberField("oldest_task_age_seconds", q.waiting().oldestAge());
                 g.writeBooleanField("age_is_lower_bound", q.waiting().ageIsLowerBound());
+                if (q.held() != null) {
+                    HeldSplit h = q.held();
+                    g.writeNumberField("backlog", q.backlog());
+                    g.writeObjectFieldStart("held");
+                    g.writeNumberField("prefetched", h.prefetched());
+                    g.writeNumberField("running", h.running());
+                    g.writeNumberField("orphaned", h.orphaned());
+                    g.writeNumberField("overdue", h.overdue());
+                    g.writeNumberField("oldest_orphaned_age_seconds", h.oldestOrphanedAge());
+                    g.writeStringField("attribution", h.tier().label());
+                    g.writeEndObject();
+                }
                 if (!q.tasksByName().isEmpty()) {
                     g.writeObjectFieldStart("tasks");
                     for (Map.Entry<String, Long> e : q.tasksByName().entrySet()) {
@@ -100,6 +146,21 @@ final class InspectFormats {
                 g.writeEndObject();
             }
             g.writeEndArray();
+            if (!result.workers().groups().isEmpty()) {
+                g.writeArrayFieldStart("worker_groups");
+                for (GroupStats w : result.workers().groups()) {
+                    g.writeStartObject();
+                    g.writeStringField("name", w.name());
+                    g.writeNumberField("online", w.online());
+                    g.writeNumberField("executing", w.executing());
+                    if (w.slotsKnown()) {
+                        g.writeNumberField("slots", w.slots());
+                    }
+                    g.writeNumberField("started", w.started());
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -27,6 +27,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Mixin BrokerOptions broker = new BrokerOptions();
     @Mixin QueueOptions queues = new QueueOptions();
+    @Mixin WorkerOptions workers = new WorkerOptions();
 
     @Option(names = "--web.listen-address", paramLabel = "[HOST]:PORT", defaultValue = ":9808",
             description = "Address to serve /metrics on. Default: ${DEFAULT-VALUE}.")
@@ -81,7 +82,7 @@ public final class ServeCommand implements Callable<Integer> {
                 .withLimits(new HttpLimits(readTimeout, HttpLimits.DEFAULT.maxHeaderBytes(),
                         HttpLimits.DEFAULT.maxHeaders()))
                 .withTelemetryPath(telemetryPath);
-        ExporterConfig config = queues.config(pollInterval).withFlows(flows);
+        ExporterConfig config = queues.config(pollInterval).withFlows(flows).withWorkers(workers.config());
         CountDownLatch stopped = new CountDownLatch(1);
         Exporter exporter = Exporter.start(BrokerConnector.connect(settings), settings.url().redacted(), config,
                 queues.decoder(), listen, web, Version.current());

@@ -3,6 +3,7 @@ package io.celeryexporter.exporter;
 import io.celeryexporter.broker.RedisBroker;
 import io.celeryexporter.celery.MessageDecoder;
 import io.celeryexporter.metrics.QueueCollector;
+import io.celeryexporter.metrics.WorkerCollector;
 import io.celeryexporter.poll.ExporterConfig;
 import io.celeryexporter.poll.ExporterState;
 import io.celeryexporter.poll.PollLoop;
@@ -52,6 +53,9 @@ public final class Exporter implements AutoCloseable {
         Poller poller = new Poller(broker, config, decoder, state.counters(), clock);
         PrometheusRegistry registry = new PrometheusRegistry();
         registry.register(new QueueCollector(state, version, config.collectors()));
+        if (config.workers().enabled()) {
+            registry.register(new WorkerCollector(state));
+        }
         if (config.collectors().jvm()) {
             JvmMetrics.builder().register(registry);
         }

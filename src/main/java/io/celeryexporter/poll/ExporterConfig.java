@@ -2,6 +2,7 @@ package io.celeryexporter.poll;
 
 import io.celeryexporter.celery.KeyNaming;
 import io.celeryexporter.celery.PrioritySteps;
+import io.celeryexporter.workers.WorkersConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -18,10 +19,11 @@ import java.util.regex.Pattern;
  * @param filter             which discovered queues to export ({@code --queue.include}, {@code --queue.exclude})
  * @param collectors         which optional metric families to serve ({@code --[no-]collector.NAME})
  * @param flows              where arrivals, departures and waits come from ({@code --flows})
+ * @param workers            the worker side: heartbeats and what the workers hold
  */
 public record ExporterConfig(KeyNaming naming, PrioritySteps steps, List<String> queues, Duration pollInterval,
                              Duration discoveryInterval, TaskBreakdownConfig breakdown, QueueFilter filter,
-                             Collectors collectors, Flows flows) {
+                             Collectors collectors, Flows flows, WorkersConfig workers) {
 
     /** Where arrivals, departures and waits come from. */
     public enum Flows {
@@ -44,9 +46,22 @@ public record ExporterConfig(KeyNaming naming, PrioritySteps steps, List<String>
         this(naming, steps, queues, pollInterval, discoveryInterval, breakdown, filter, collectors, Flows.SNAPSHOTS);
     }
 
+    /** Without the worker side, as the queue-only tests read a broker. */
+    public ExporterConfig(KeyNaming naming, PrioritySteps steps, List<String> queues, Duration pollInterval,
+                          Duration discoveryInterval, TaskBreakdownConfig breakdown, QueueFilter filter,
+                          Collectors collectors, Flows flows) {
+        this(naming, steps, queues, pollInterval, discoveryInterval, breakdown, filter, collectors, flows,
+                WorkersConfig.OFF);
+    }
+
     public ExporterConfig withFlows(Flows flows) {
         return new ExporterConfig(naming, steps, queues, pollInterval, discoveryInterval, breakdown, filter,
-                collectors, flows);
+                collectors, flows, workers);
+    }
+
+    public ExporterConfig withWorkers(WorkersConfig workers) {
+        return new ExporterConfig(naming, steps, queues, pollInterval, discoveryInterval, breakdown, filter,
+                collectors, flows, workers);
     }
 
     /**

@@ -1,21 +1,28 @@
 package io.celeryexporter.poll;
 
 import io.celeryexporter.tracking.PollTime;
+import io.celeryexporter.workers.WorkersView;
 import java.util.List;
 
 /**
  * Everything one successful poll read, immutable; scrapes and the landing page serve it as is.
  *
  * @param arrivalSearch how arrivals were found: with {@code LPOS}, or by reading the newest elements
+ * @param workers       the workers, from their events; {@link WorkersView#NONE} with the worker side off
  */
 public record PollResult(List<QueueStats> queues, PollTime takenAt, double durationSeconds,
-                         ArrivalSearch arrivalSearch) {
+                         ArrivalSearch arrivalSearch, WorkersView workers) {
 
     /** How a poll finds where the previous newest element stands. */
     public enum ArrivalSearch { LPOS, LRANGE }
 
     public PollResult {
         queues = List.copyOf(queues);
+    }
+
+    public PollResult(List<QueueStats> queues, PollTime takenAt, double durationSeconds,
+                      ArrivalSearch arrivalSearch) {
+        this(queues, takenAt, durationSeconds, arrivalSearch, WorkersView.NONE);
     }
 
     public double takenAtEpochSeconds() {

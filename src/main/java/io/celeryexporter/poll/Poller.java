@@ -12,6 +12,9 @@ import io.celeryexporter.tracking.QueueWait;
 import io.celeryexporter.tracking.TaskNameRuns;
 import io.celeryexporter.tracking.TaskNames;
 import io.celeryexporter.tracking.WaitHistogram;
+import io.celeryexporter.workers.HeldSplit;
+import io.celeryexporter.workers.HeldTasks;
+import io.celeryexporter.workers.WorkersView;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -25,8 +28,9 @@ import java.util.TreeSet;
 
 /**
  * One poll: refresh the routing table when due, read every queue's lists (length, arrivals, both ends) and the
- * unacked count in one atomic snapshot, update the wait trackers, then tally the unacked hash. Not thread-safe: one
- * poller thread owns it and the state it carries between polls.
+ * unacked count in one atomic snapshot, update the wait trackers, then tally the unacked hash and split it by the
+ * workers that hold it (from their events). Not thread-safe: one poller thread owns it and the state it carries
+ * between polls.
  */
 public final class Poller implements PollSource, AutoCloseable {
 
@@ -41,6 +45,8 @@ public final class Poller implements PollSource, AutoCloseable {
     private final TaskNames taskNames;
     private final KeyspaceEvents events;
     private final TaskEvents taskEvents;
+    /** Null with the worker side off, and until the broker has answered a first poll. */
+    private WorkerEvents workerEvents;
     private List<String> watchedQueues = List.of();
 
     private RoutingTable routing = RoutingTable.EMPTY;
@@ -146,15 +152,27 @@ public final class Poller implements PollSource, AutoCloseable {
         } while (from < queues.size());
         counters.flows().source(useEvents ? FlowStatus.Source.KEYSPACE_EVENTS
                 : taskEvents.flowing() ? FlowStatus.Source.CELERY_EVENTS : FlowStatus.Source.SNAPSHOTS);
-        Map<String, UnackedTally.Counts> held = unacked.read(broker, unackedKey, unackedLength, routing);
+        boolean workerSide = config.workers().enabled();
+        if (workerSide && workerEvents == null) {
+            // subscribed once the broker has answered, so a broker that is down is one clear error, not two
+            workerEvents = new WorkerEvents(broker, config.naming(), config.workers(), clock,
+                    counters.malformedEvents());
+        }
+        Map<String, UnackedTally.Held> held = unacked.read(broker, config.naming(), unackedLength, routing,
+                workerSide);
+        WorkersView workers = workerSide ? workerEvents.take() : WorkersView.NONE;
+        double visibilityTimeout = config.workers().visibilityTimeout().toMillis() / 1000.0;
+        double wallNow = clock.now().wallSeconds();
         List<QueueStats> stats = new ArrayList<>(read.size());
         for (QueueReading q : read) {
-            UnackedTally.Counts counts = held.getOrDefault(q.name(), new UnackedTally.Counts(0, 0));
-            stats.add(new QueueStats(q.name(), q.lengthByStep(), q.stepsInUse(), counts.reserved(),
-                    counts.scheduled(), q.waiting(), q.tasksByName()));
+            UnackedTally.Held h = held.getOrDefault(q.name(), UnackedTally.Held.NONE);
+            HeldSplit split = !workerSide ? null : HeldTasks.split(q.name(), h.entries(), workers,
+                    workerEvents.holders(), visibilityTimeout, wallNow);
+            stats.add(new QueueStats(q.name(), q.lengthByStep(), q.stepsInUse(), h.reserved(), h.scheduled(),
+                    q.waiting(), q.tasksByName(), split));
         }
         return new PollResult(stats, takenAt, (System.nanoTime() - startNanos) / 1e9,
-                lpos ? PollResult.ArrivalSearch.LPOS : PollResult.ArrivalSearch.LRANGE);
+                lpos ? PollResult.ArrivalSearch.LPOS : PollResult.ArrivalSearch.LRANGE, workers);
     }
 
     private Set<String> eventKeys(List<String> queues, List<Integer> steps) {
@@ -248,6 +266,9 @@ public final class Poller implements PollSource, AutoCloseable {
     public void close() {
         events.close();
         taskEvents.close();
+        if (workerEvents != null) {
+            workerEvents.close();
+        }
         counters.flows().taskEvents(null);
     }
 }

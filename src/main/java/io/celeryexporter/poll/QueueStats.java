@@ -1,6 +1,7 @@
 package io.celeryexporter.poll;
 
 import io.celeryexporter.tracking.QueueWait;
+import io.celeryexporter.workers.HeldSplit;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
@@ -18,9 +19,11 @@ import java.util.TreeMap;
  * @param scheduled        ETA/countdown tasks held by workers
  * @param waiting          oldest age, average wait, arrivals, departures and time-in-queue histogram
  * @param tasksByName      queued tasks per task name ({@code --task-breakdown}); empty when off or still building
+ * @param held             the reserved tasks split by what holds them; null with the worker side off
  */
 public record QueueStats(String name, SortedMap<Integer, Long> lengthByPriority, Set<Integer> stepsInUse,
-                         long reserved, long scheduled, QueueWait waiting, Map<String, Long> tasksByName) {
+                         long reserved, long scheduled, QueueWait waiting, Map<String, Long> tasksByName,
+                         HeldSplit held) {
 
     public QueueStats {
         lengthByPriority = Collections.unmodifiableSortedMap(new TreeMap<>(lengthByPriority));
@@ -38,6 +41,14 @@ public record QueueStats(String name, SortedMap<Integer, Long> lengthByPriority,
             }
         });
         return out;
+    }
+
+    /**
+     * Every task that waits to start: in the queue, or in a live worker's prefetch buffer (ETA tasks and orphaned
+     * ones aside). What an autoscaler should read. Null with the worker side off.
+     */
+    public Long backlog() {
+        return held == null ? null : length() + held.prefetched();
     }
 
     /** All priorities together. */

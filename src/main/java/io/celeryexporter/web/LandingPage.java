@@ -3,6 +3,8 @@ package io.celeryexporter.web;
 import io.celeryexporter.poll.ExporterState;
 import io.celeryexporter.poll.PollResult;
 import io.celeryexporter.poll.QueueStats;
+import io.celeryexporter.workers.GroupStats;
+import io.celeryexporter.workers.HeldSplit;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -54,6 +56,7 @@ public final class LandingPage {
                         .append(q.waiting().dequeued()).append("</td></tr>");
             }
             html.append("</table>");
+            appendWorkers(html, fresh.get());
             boolean exact = !fresh.get().queues().isEmpty()
                     && fresh.get().queues().stream().allMatch(q -> q.waiting().countsExact());
             html.append(exact ? "<p>Arrivals, departures and waits are counted exactly, from Redis keyspace"
@@ -66,6 +69,39 @@ public final class LandingPage {
                 .append("<a href=\"-/healthy\">Health</a> &middot; ")
                 .append("<a href=\"-/ready\">Readiness</a></p></body></html>\n");
         return html.toString();
+    }
+
+    /** What the workers hold of each queue, and each group of workers; nothing with the worker side off. */
+    private static void appendWorkers(StringBuilder html, PollResult result) {
+        if (result.queues().isEmpty() || result.queues().get(0).held() == null) {
+            return;
+        }
+        html.append("<h2>What the workers hold</h2><table><tr><th>Queue</th><th>Backlog</th><th>Prefetched</th>")
+                .append("<th>Running</th><th>Orphaned</th><th>Overdue</th><th>Attribution</th></tr>");
+        for (QueueStats q : result.queues()) {
+            HeldSplit h = q.held();
+            boolean exact = h.tier() == HeldSplit.Tier.EXACT || h.tier() == HeldSplit.Tier.CERTAIN;
+            html.append("<tr><td>").append(escape(q.name())).append("</td><td>").append(exact ? "" : "&le; ")
+                    .append(q.backlog()).append("</td><td>").append(h.prefetched()).append("</td><td>")
+                    .append(h.running()).append("</td><td>").append(exact ? "" : "&ge; ").append(h.orphaned())
+                    .append("</td><td>").append(h.overdue()).append("</td><td>").append(h.tier().label())
+                    .append("</td></tr>");
+        }
+        html.append("</table><h2>Workers</h2>");
+        if (result.workers().groups().isEmpty()) {
+            html.append("<p>No worker heard from: none online, none sends heartbeats, or the exporter may not")
+                    .append(" subscribe to the celeryev channels.</p>");
+            return;
+        }
+        html.append("<table><tr><th>Group</th><th>Online</th><th>Executing</th><th>Slots</th>")
+                .append("<th>Started</th></tr>");
+        for (GroupStats g : result.workers().groups()) {
+            html.append("<tr><td>").append(escape(g.name())).append("</td><td>").append(g.online())
+                    .append("</td><td>").append(g.executing()).append("</td><td>")
+                    .append(g.slotsKnown() ? String.valueOf(g.slots()) : "?").append("</td><td>")
+                    .append(g.started()).append("</td></tr>");
+        }
+        html.append("</table>");
     }
 
     private static String nonZeroSteps(QueueStats q) {

@@ -14,7 +14,7 @@ class TaskEventDecoderTest {
     @Test
     void readsTheTaskSentEventCeleryPublished() throws Exception {
         List<TaskEvent> events = TaskEventDecoder.decode(Fixtures.celery("event-task-sent-pubsub.json"));
-        assertEquals(List.of(new TaskEvent("task-sent", "897d7378-75f8-40b9-9ef7-a8279ecc98ab", "beta")), events);
+        assertEquals(List.of(new TaskEvent("task-sent", "897d7378-75f8-40b9-9ef7-a8279ecc98ab", "beta", "gen14750@vm")), events);
     }
 
     @Test
@@ -23,8 +23,14 @@ class TaskEventDecoderTest {
                 + " {\"uuid\": \"a\", \"type\": \"task-started\", \"args\": [1, {\"x\": [2]}]},"
                 + " {\"type\": \"worker-heartbeat\"}]";
         List<TaskEvent> events = TaskEventDecoder.decode(envelope(body, "application/json"));
-        assertEquals(List.of(new TaskEvent("task-received", "a", null), new TaskEvent("task-started", "a", null)),
+        assertEquals(List.of(new TaskEvent("task-received", "a", null, "w@h"), new TaskEvent("task-started", "a", null, null)),
                 events);
+    }
+
+    @Test
+    void readsTheWorkerThatReceivedATaskFromARealWorkersBufferedEvents() throws Exception {
+        assertEquals(List.of(new TaskEvent("task-received", "3e888e8a-797c-45f2-81e2-c5e18e041e07", null,
+                "celery@dispatcher-7d9f8c6b5-x2x9q")), TaskEventDecoder.decode(Fixtures.celery("event-task-multi-pubsub.json")));
     }
 
     @Test

@@ -159,12 +159,16 @@ class CliTest {
         CliResult table = run("inspect", "--broker.url", url);
         assertEquals(0, table.code(), table.all());
         List<String> lines = table.out().lines().toList();
-        assertEquals(List.of("QUEUE", "LENGTH", "BY", "PRIORITY", "RESERVED", "SCHEDULED"),
-                List.of(lines.get(0).trim().split(" +")));
-        assertEquals(List.of("evaluation", "5", "0=3", "9=2", "0", "0"), List.of(lines.get(1).trim().split(" +")));
-        assertEquals(List.of("idle", "0", "-", "0", "0"), List.of(lines.get(2).trim().split(" +")));
+        assertEquals(List.of("QUEUE", "LENGTH", "BY", "PRIORITY", "RESERVED", "SCHEDULED", "BACKLOG", "PREFETCHED",
+                "RUNNING", "ORPHANED", "OVERDUE", "ATTRIBUTION"), List.of(lines.get(0).trim().split(" +")));
+        assertEquals(List.of("evaluation", "5", "0=3", "9=2", "0", "0", "5", "0", "0", "0", "0", "certain"),
+                List.of(lines.get(1).trim().split(" +")));
+        assertEquals(List.of("idle", "0", "-", "0", "0", "0", "0", "0", "0", "0", "certain"),
+                List.of(lines.get(2).trim().split(" +")));
+        assertEquals("", lines.get(3));
+        assertTrue(lines.get(4).startsWith("No worker heard from"), table.out());
         int reservedEnd = lines.get(0).indexOf("RESERVED") + "RESERVED".length();
-        for (String line : lines) {
+        for (String line : lines.subList(0, 3)) {
             assertEquals(lines.get(0).length(), line.length(), "numbers are right-aligned: " + table.out());
             assertTrue(Character.isDigit(line.charAt(reservedEnd - 1)) || line == lines.get(0), line);
         }
@@ -174,6 +178,7 @@ class CliTest {
         assertTrue(json.out().contains("\"name\" : \"evaluation\""), json.out());
         assertTrue(json.out().contains("\"length\" : 5"), json.out());
         assertTrue(json.out().contains("\"9\" : 2"), json.out());
+        assertTrue(json.out().contains("\"backlog\" : 5"), json.out());
     }
 
     @Test

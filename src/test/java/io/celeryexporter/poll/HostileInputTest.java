@@ -11,6 +11,7 @@ import io.celeryexporter.testing.CeleryRedis;
 import io.celeryexporter.testing.Fixtures;
 import io.celeryexporter.testing.RealRedis;
 import io.celeryexporter.tracking.PollClock;
+import java.util.concurrent.atomic.LongAdder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -64,7 +65,7 @@ class HostileInputTest {
             for (int i = 0; i < bad.size(); i++) {
                 celery.unacked("bad-" + i, bad.get(i));
             }
-            Poller poller = new Poller(broker, config, new MessageDecoder(List.of()), new PollCounters(undecodable, new ClockSkewCounter(), new FlowStatus()), PollClock.system());
+            Poller poller = new Poller(broker, config, new MessageDecoder(List.of()), new PollCounters(undecodable, new ClockSkewCounter(), new FlowStatus(), new LongAdder()), PollClock.system());
             long expectedLength = bad.size() + 3;
             for (int round = 0; round <= bad.size() + 1; round++) {
                 QueueStats q = poller.poll().queues().stream().filter(s -> s.name().equals("hostile")).findFirst()

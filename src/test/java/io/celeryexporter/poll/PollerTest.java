@@ -12,6 +12,7 @@ import io.celeryexporter.testing.CeleryRedis;
 import io.celeryexporter.testing.Fixtures;
 import io.celeryexporter.testing.RealRedis;
 import io.celeryexporter.tracking.PollClock;
+import java.util.concurrent.atomic.LongAdder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,7 @@ class PollerTest {
         ExporterConfig config = new ExporterConfig(KeyNaming.withPrefix(prefix), steps, queues, Duration.ofSeconds(1),
                 Duration.ofSeconds(30));
         try (RedisBroker broker = Brokers.connect(REDIS.url(), Duration.ofSeconds(2))) {
-            return new Poller(broker, config, new MessageDecoder(List.of()), new PollCounters(undecodable, new ClockSkewCounter(), new FlowStatus()), PollClock.system()).poll();
+            return new Poller(broker, config, new MessageDecoder(List.of()), new PollCounters(undecodable, new ClockSkewCounter(), new FlowStatus(), new LongAdder()), PollClock.system()).poll();
         }
     }
 

@@ -1,0 +1,27 @@
+package io.celeryexporter.workers;
+
+import java.time.Duration;
+
+/**
+ * The worker side's settings.
+ *
+ * @param enabled           listen to worker events and split what the workers hold ({@code --[no-]collector.workers})
+ * @param grouping          how workers are grouped, and what the operator says of each group
+ * @param stopGrace         how long a worker that said {@code worker-offline} may still hold tasks: its warm shutdown
+ *                          finishes running tasks before it restores its prefetched ones, until Kubernetes kills it at
+ *                          {@code terminationGracePeriodSeconds} ({@code --worker.stop-grace})
+ * @param visibilityTimeout kombu's {@code visibility_timeout}: held longer, a task is restored and may run twice
+ *                          ({@code --broker.visibility-timeout})
+ */
+public record WorkersConfig(boolean enabled, WorkerGrouping grouping, Duration stopGrace,
+                            Duration visibilityTimeout) {
+
+    /** Kubernetes' default {@code terminationGracePeriodSeconds}. */
+    public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(30);
+    /** kombu's default {@code visibility_timeout}, unchanged from 5.2 to 5.6. */
+    public static final Duration DEFAULT_VISIBILITY_TIMEOUT = Duration.ofHours(1);
+    public static final WorkersConfig DEFAULT = new WorkersConfig(true, WorkerGrouping.DEFAULT, DEFAULT_STOP_GRACE,
+            DEFAULT_VISIBILITY_TIMEOUT);
+    public static final WorkersConfig OFF = new WorkersConfig(false, WorkerGrouping.DEFAULT, DEFAULT_STOP_GRACE,
+            DEFAULT_VISIBILITY_TIMEOUT);
+}
