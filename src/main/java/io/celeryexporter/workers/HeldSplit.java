@@ -27,7 +27,7 @@ public record HeldSplit(Tier tier, long prefetched, long running, long orphaned,
         /** No live worker may consume the queue: every task is orphaned, exactly. */
         CERTAIN,
         /**
-         * What the live workers can hold is bounded by their slots × prefetch multiplier (+ slots with acks late),
+         * What the live workers can hold is bounded by their slots × prefetch multiplier (running ones included),
          * and none holds a task received before it came online: orphaned is a lower bound, prefetched an upper.
          */
         CAPACITY,

@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicReference;
 final class BackgroundPolling implements AutoCloseable {
 
     final AtomicReference<QueueStats> last = new AtomicReference<>();
+    /** The whole result of the last poll. */
+    final AtomicReference<PollResult> lastResult = new AtomicReference<>();
     final PollCounters counters = new PollCounters();
     private final Thread thread;
     private final Poller poller;
@@ -28,7 +30,7 @@ final class BackgroundPolling implements AutoCloseable {
 
     BackgroundPolling(RedisBroker broker, ExporterConfig config) {
         poller = new Poller(broker, config, new MessageDecoder(List.of()), counters, PollClock.system());
-        last.set(poller.poll().queues().get(0));
+        keep(poller.poll());
         thread = new Thread(() -> {
             while (!stop) {
                 try {
@@ -36,11 +38,16 @@ final class BackgroundPolling implements AutoCloseable {
                 } catch (InterruptedException e) {
                     return;
                 }
-                last.set(poller.poll().queues().get(0));
+                keep(poller.poll());
             }
         }, "test-poller");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    private void keep(PollResult result) {
+        lastResult.set(result);
+        last.set(result.queues().get(0));
     }
 
     QueueWait waiting() {

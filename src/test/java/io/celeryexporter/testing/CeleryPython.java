@@ -29,6 +29,7 @@ public final class CeleryPython implements AutoCloseable {
     private final Path dir;
     private final Map<String, String> env = new HashMap<>();
     private final List<Process> workers = new ArrayList<>();
+    private int workerLogs;
 
     /** @param brokerUrl the broker the Celery app uses; {@code settings} adds PRIORITY_STEPS, KEY_PREFIX, … */
     public CeleryPython(String brokerUrl, Map<String, String> settings) throws IOException {
@@ -96,6 +97,30 @@ public final class CeleryPython implements AutoCloseable {
         pb.environment().putAll(env);
         pb.redirectErrorStream(true).redirectOutput(dir.resolve("worker.log").toFile());
         workers.add(pb.start());
+    }
+
+    /**
+     * Starts a real {@code celery worker} (prefork) that sends heartbeats, as it runs in production.
+     *
+     * @param nodeName    its node name, e.g. {@code celery@dispatcher-7d9f8c6b5-x2x9q}
+     * @param concurrency its pool size
+     * @param settings    more of the app's settings for this worker alone: PREFETCH, ACKS_LATE, ADVERTISE, …
+     * @param extraArgs   more worker options, e.g. {@code -E}
+     */
+    public CeleryWorker worker(String queue, String nodeName, int concurrency, Map<String, String> settings,
+                               String... extraArgs) throws IOException {
+        List<String> command = new ArrayList<>(List.of(PYTHON, "-m", "celery", "-A", "celery_app", "worker", "-Q",
+                queue, "-c", String.valueOf(concurrency), "--without-gossip", "--without-mingle", "-l", "info",
+                "-n", nodeName));
+        command.addAll(List.of(extraArgs));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
+        pb.environment().putAll(env);
+        pb.environment().putAll(settings);
+        Path log = dir.resolve("worker-" + ++workerLogs + ".log");
+        pb.redirectErrorStream(true).redirectOutput(log.toFile());
+        Process process = pb.start();
+        workers.add(process);
+        return new CeleryWorker(process, log);
     }
 
     /** What produce_timed.py prints: each task id with its send time, epoch seconds. */
