@@ -60,6 +60,7 @@ public final class Subscription<T> implements AutoCloseable {
     /** An attempt to subscribe has ended: whoever waits for the first subscription need wait no longer. */
     private volatile boolean attempted;
     private volatile long pongsReceived;
+    private volatile double subscribedAt = Double.NaN;
     private String lastFailure;
 
     /**
@@ -153,6 +154,11 @@ public final class Subscription<T> implements AutoCloseable {
         return subscribed;
     }
 
+    /** When the current subscription was confirmed, on the clock it was given; NaN before the first. */
+    public double subscribedAt() {
+        return subscribedAt;
+    }
+
     /** Subscriptions that were up and were lost since the start (each one a possible gap in the events). */
     public long subscriptionsLost() {
         return lost.sum();
@@ -207,7 +213,7 @@ public final class Subscription<T> implements AutoCloseable {
             return;
         }
         if (!reason.equals(lastFailure)) {
-            LOG.warn("{}: {}; subscribing again (what was published in the gap is reconciled with the next poll)",
+            LOG.warn("{}: {}; subscribing again (until then, what it feeds is marked as possibly incomplete)",
                     what, reason);
             lastFailure = reason;
         }
@@ -271,6 +277,7 @@ public final class Subscription<T> implements AutoCloseable {
                 confirmed = true;
                 synchronized (lock) {
                     epoch.incrementAndGet();
+                    subscribedAt = clock.getAsDouble();
                     subscribed = true;
                     lock.notifyAll();
                 }

@@ -34,9 +34,6 @@ final class WorkerEvents implements AutoCloseable {
     private final TaskHolders holders = new TaskHolders();
     private final LongAdder malformed;
     private boolean loggedMalformed;
-    /** The subscription epoch and the monotonic time a poll first found it up; -1 while down. */
-    private long upEpoch = -1;
-    private double upSince;
 
     WorkerEvents(RedisBroker broker, KeyNaming naming, WorkersConfig config, PollClock clock, LongAdder malformed) {
         this.clock = clock;
@@ -70,15 +67,11 @@ final class WorkerEvents implements AutoCloseable {
                 }
             }
         }
-        registry.expire(now.monotonicSeconds());
         boolean up = subscription.subscribed();
-        if (!up) {
-            upEpoch = -1;
-        } else if (subscription.epoch() != upEpoch) {
-            upEpoch = subscription.epoch(); // a new subscription: what was published in the gap is lost
-            upSince = now.monotonicSeconds();
-        }
-        return registry.view(up, up && now.monotonicSeconds() - upSince >= WorkersView.HEARD_WITHIN);
+        registry.expire(now.monotonicSeconds(), up ? subscription.subscribedAt() : Double.NaN);
+        // after a gap, a whole heartbeat window again before a silent worker is taken for gone
+        return registry.view(up, up && now.monotonicSeconds() - subscription.subscribedAt()
+                >= WorkersView.HEARD_WITHIN);
     }
 
     TaskHolders holders() {

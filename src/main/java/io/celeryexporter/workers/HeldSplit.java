@@ -18,8 +18,6 @@ import java.util.Locale;
 public record HeldSplit(Tier tier, long prefetched, long running, long orphaned, long overdue,
                         double oldestPrefetchedAge, double oldestRunningAge, double oldestOrphanedAge) {
 
-    public static final HeldSplit EMPTY = new HeldSplit(Tier.CERTAIN, 0, 0, 0, 0, 0, 0, 0);
-
     /** How the unacknowledged tasks were attributed to workers. */
     public enum Tier {
         /** Every task matched to the worker that received it, by its task events ({@code -E}): exact. */

@@ -27,9 +27,6 @@ public final class HeldTasks {
         long overdue = entries.stream().filter(e -> now - e.receivedAt() > visibilityTimeout).count();
         List<HeldEntry> held = new ArrayList<>(entries.stream().filter(e -> !e.scheduled()).toList());
         held.sort(Comparator.comparingDouble(HeldEntry::receivedAt)); // NaN last: the index has no score for them
-        if (held.isEmpty()) {
-            return new HeldSplit(HeldSplit.Tier.CERTAIN, 0, 0, 0, overdue, 0, 0, 0);
-        }
         if (!workers.complete()) {
             // not listened long enough to know who is alive: a worker not heard yet may hold any of them
             long running = Math.min(held.size(), workers.holders().stream()
@@ -38,12 +35,14 @@ public final class HeldTasks {
             return new HeldSplit(HeldSplit.Tier.START_TIMES, held.size() - running, running, 0, overdue,
                     oldestAge(held, running, held.size() - running, now), oldestAge(held, 0, running, now), 0);
         }
-        if (holders.any() && held.stream().allMatch(e -> e.taskId() != null && holders.holderOf(e.taskId()) != null)) {
-            return exact(held, workers, holders, overdue, now);
-        }
         List<LiveWorker> consumers = workers.holders().stream().filter(w -> w.info().mayConsume(queue)).toList();
         if (consumers.isEmpty()) {
-            return new HeldSplit(HeldSplit.Tier.CERTAIN, 0, 0, held.size(), overdue, 0, 0, age(held.get(0), now));
+            return new HeldSplit(HeldSplit.Tier.CERTAIN, 0, 0, held.size(), overdue, 0, 0,
+                    oldestAge(held, 0, held.size(), now));
+        }
+        if (consumers.stream().allMatch(w -> holders.sendsEvents(w.hostname()))
+                && held.stream().allMatch(e -> e.taskId() != null && holders.holderOf(e.taskId()) != null)) {
+            return exact(held, workers, holders, overdue, now);
         }
         long beforeEveryStart = held.stream()
                 .filter(e -> consumers.stream().noneMatch(w -> w.mayHoldTaskReceivedAt(e.receivedAt()))).count();

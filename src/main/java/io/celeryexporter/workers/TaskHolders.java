@@ -24,9 +24,19 @@ public final class TaskHolders {
             return size() > MAX_TASKS;
         }
     };
-    private long eventsTaken;
+    /** Workers heard sending task events, most recent last; bounded, as node names churn with pods. */
+    private final Map<String, Boolean> senders = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > MAX_SENDERS;
+        }
+    };
+    private static final int MAX_SENDERS = 10_000;
 
     public void apply(TaskEvent e) {
+        if (e.hostname() != null && !e.type().equals(TaskEvent.SENT)) {
+            senders.put(e.hostname(), Boolean.TRUE);
+        }
         if (e.hostname() == null && !e.endsTheTask()) {
             return;
         }
@@ -36,12 +46,9 @@ public final class TaskHolders {
             default -> {
                 if (e.endsTheTask()) {
                     byTask.remove(e.taskId());
-                } else {
-                    return;
                 }
             }
         }
-        eventsTaken++;
     }
 
     /** The worker that holds the task, or null where no event said. */
@@ -49,8 +56,8 @@ public final class TaskHolders {
         return byTask.get(taskId);
     }
 
-    /** Whether workers send task events at all: without them no task can be attributed. */
-    public boolean any() {
-        return eventsTaken > 0;
+    /** Whether this worker sends task events ({@code -E}): only then is every task it takes attributed. */
+    public boolean sendsEvents(String hostname) {
+        return senders.containsKey(hostname);
     }
 }

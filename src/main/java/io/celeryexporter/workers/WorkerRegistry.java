@@ -114,12 +114,20 @@ public final class WorkerRegistry {
         }
     }
 
-    /** Forgets the workers not heard from within 2 × their heartbeat interval, and the stop graces that ended. */
-    public void expire(double monotonicNow) {
+    /**
+     * Forgets the workers not heard from within 2 × their heartbeat interval, and the stop graces that ended.
+     *
+     * @param listeningSince when the events began to arrive without a gap: a worker silent only while nobody
+     *                       listened is not gone (NaN when the events do not arrive now: nobody is expired)
+     */
+    public void expire(double monotonicNow, double listeningSince) {
+        if (Double.isNaN(listeningSince)) {
+            return;
+        }
         Iterator<Worker> it = online.values().iterator();
         while (it.hasNext()) {
             Worker w = it.next();
-            if (monotonicNow > w.lastHeard + 2 * w.freq) {
+            if (monotonicNow > Math.max(w.lastHeard, listeningSince) + 2 * w.freq) {
                 it.remove();
                 retire(w, true);
             }

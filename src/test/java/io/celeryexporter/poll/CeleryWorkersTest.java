@@ -40,6 +40,7 @@ class CeleryWorkersTest {
     /** Every poll's result, polled in the background as the exporter polls. */
     private static final class Polls implements AutoCloseable {
         final Poller poller;
+        final PollCounters counters = new PollCounters();
         final List<PollResult> seen = new ArrayList<>();
         private final Thread thread;
         private volatile boolean stop;
@@ -50,8 +51,7 @@ class CeleryWorkersTest {
                     .withFlows(ExporterConfig.Flows.AUTO)
                     .withWorkers(new WorkersConfig(true, WorkerGrouping.DEFAULT, WorkersConfig.DEFAULT_STOP_GRACE,
                             VISIBILITY));
-            poller = new Poller(broker, config, new MessageDecoder(List.of()), new PollCounters(),
-                    PollClock.system());
+            poller = new Poller(broker, config, new MessageDecoder(List.of()), counters, PollClock.system());
             thread = new Thread(() -> {
                 while (!stop) {
                     PollResult r = poller.poll();
@@ -271,6 +271,79 @@ class CeleryWorkersTest {
             GroupStats group = polls.group("dispatcher");
             assertEquals(1, group.wentOffline());
             assertEquals(0, group.heartbeatsMissed());
+        }
+    }
+
+    @Test
+    void heartbeatsSayWhoIsOnlineWhatItExecutesAndHowItLeft() throws Exception {
+        String queue = "dispatch";
+        Map<String, String> advertise = Map.of("ADVERTISE", "1");
+        try (RedisServer server = RedisServer.start();
+             RedisBroker broker = Brokers.connect(server.url() + "/0", Duration.ofSeconds(2));
+             CeleryPython celery = new CeleryPython(server.url() + "/0", Map.of("RECORD_STARTED", "1"));
+             RedisClient redis = server.client();
+             Polls polls = new Polls(broker, queue)) {
+            celery.worker(queue, DISPATCHER + "bbbbb", 2, advertise);
+            CeleryWorker killed = celery.worker(queue, DISPATCHER + "ccccc", 2, advertise);
+            CeleryWorker reports = celery.worker("reports", "celery@reports-dddd2", 1, Map.of());
+            polls.await("three workers in two groups", r -> r.workers().groups().size() == 2
+                    && r.workers().groups().get(0).online() == 2 && r.workers().groups().get(0).slots() == 4
+                    && r.workers().groups().get(1).online() == 1);
+            assertEquals(-1, polls.group("reports").slots(), "reports advertises nothing: no slot count invented");
+
+            celery.run("publish.py", slow(queue, 3));
+            Eventually.await(Duration.ofSeconds(30), "the 3 tasks to start", () -> redis.hlen("interop:started") == 3);
+            long startedAt = System.nanoTime();
+            polls.await("3 executing", r -> r.workers().groups().get(0).executing() == 3);
+            double seconds = (System.nanoTime() - startedAt) / 1e9;
+            assertTrue(seconds <= 2.0 + 2 * POLL.toMillis() / 1000.0 + 1.0, "seen within a heartbeat: " + seconds);
+
+            redis.publish("/0.celeryev/worker.heartbeat", "{\"body\": \"bm90IGpzb24=\"}");
+            Eventually.await(Duration.ofSeconds(10), "the malformed event to be counted",
+                    () -> polls.counters.malformedEvents().sum() == 1);
+            assertEquals(2, polls.group("dispatcher").online(), "a malformed event changes nothing");
+
+            celery.releaseSlowTasks();
+            polls.await("the tasks to end", r -> r.workers().groups().get(0).executing() == 0
+                    && r.workers().groups().get(0).started() == 3);
+
+            reports.terminate();
+            polls.await("reports to say offline", r -> polls.group("reports").online() == 0);
+            assertEquals(1, polls.group("reports").wentOffline());
+            killed.kill();
+            polls.await("the killed worker to miss its heartbeats", r -> polls.group("dispatcher").online() == 1);
+            GroupStats dispatcher = polls.group("dispatcher");
+            assertEquals(1, dispatcher.heartbeatsMissed());
+            assertEquals(0, dispatcher.wentOffline());
+            assertEquals(2, dispatcher.slots(), "the slots of the one worker left");
+            assertEquals(3, dispatcher.started(), "the counter keeps what the killed worker started");
+        }
+    }
+
+    @Test
+    void aHealthyFlowShowsNothingOrphanedNothingOverdueAndEveryWorker() throws Exception {
+        String queue = "healthy";
+        try (RedisServer server = RedisServer.start();
+             RedisBroker broker = Brokers.connect(server.url() + "/0", Duration.ofSeconds(2));
+             CeleryPython celery = new CeleryPython(server.url() + "/0", Map.of());
+             Polls polls = new Polls(broker, queue)) {
+            celery.worker(queue, DISPATCHER + "bbbbb", 2, Map.of("ADVERTISE", "1"));
+            celery.worker(queue, DISPATCHER + "ccccc", 2, Map.of("ADVERTISE", "1"));
+            polls.await("both workers", r -> r.workers().groups().get(0).online() == 2);
+            int from = polls.count();
+            celery.run("produce_timed.py", queue, "100", "20");
+            polls.await("the flow to drain", r -> r.queues().get(0).backlog() == 0
+                    && r.workers().groups().get(0).started() == 100);
+            List<PollResult> flow = polls.since(from);
+            assertTrue(flow.size() >= 10, "polled through the flow: " + flow.size());
+            for (PollResult r : flow) {
+                HeldSplit held = r.queues().get(0).held();
+                assertEquals(0, held.orphaned(), r.toString());
+                assertEquals(0, held.overdue(), r.toString());
+                assertEquals(HeldSplit.Tier.CAPACITY, held.tier(), "both advertise their slots: " + r);
+                assertEquals(2, r.workers().groups().get(0).online(), r.toString());
+                assertEquals(4, r.workers().groups().get(0).slots(), r.toString());
+            }
         }
     }
 }

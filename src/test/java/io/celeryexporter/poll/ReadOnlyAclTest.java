@@ -16,6 +16,7 @@ import io.celeryexporter.testing.Fixtures;
 import io.celeryexporter.testing.RealRedis;
 import io.celeryexporter.tracking.PollClock;
 import io.celeryexporter.tracking.QueueWait;
+import io.celeryexporter.workers.WorkersConfig;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -140,6 +141,47 @@ class ReadOnlyAclTest {
             } finally {
                 admin.configSet("notify-keyspace-events", "");
             }
+        }
+    }
+
+    /** The README's addition for the worker side, section "Redis ACL". */
+    static final String[] README_WORKERS_ACL = {"SETUSER", "celery-exporter", "&/0.celeryev/*", "+psubscribe"};
+
+    @Test
+    void theWorkerSideNeedsOnlyTheCeleryevChannelsAndTheRestIsServedWithoutThem() throws Exception {
+        try (RedisClient admin = REDIS.client()) {
+            new CeleryRedis(admin).publish("evaluation", 0, 2);
+            REDIS.acl(README_ACL);
+            PollResult without = pollWithWorkersAs(admin);
+            assertEquals(2, without.queues().get(0).length(), "the queue is served");
+            assertFalse(without.workers().listening(), "the subscription is refused");
+            assertEquals(List.of(), without.workers().groups());
+            REDIS.acl(README_WORKERS_ACL);
+            PollResult with = pollWithWorkersAs(admin);
+            assertTrue(with.workers().listening());
+            assertEquals(1, with.workers().groups().get(0).online(), "the heartbeat was heard: " + with.workers());
+            assertEquals("dispatcher", with.workers().groups().get(0).name());
+        }
+    }
+
+    /** Polls as the exporter user while a real worker's heartbeat is published now and then. */
+    private static PollResult pollWithWorkersAs(RedisClient admin) throws Exception {
+        String url = "redis://celery-exporter:exporter-pw@" + REDIS.host() + ":" + REDIS.port() + "/0";
+        ExporterConfig config = new ExporterConfig(KeyNaming.withPrefix(""), PrioritySteps.ALL, List.of("evaluation"),
+                Duration.ofSeconds(1), Duration.ofSeconds(30)).withWorkers(WorkersConfig.DEFAULT);
+        byte[] heartbeat = Fixtures.celery("event-worker-heartbeat-pubsub.json");
+        try (RedisBroker broker = Brokers.connect(url, Duration.ofSeconds(2));
+             Poller poller = new Poller(broker, config, new MessageDecoder(List.of()), new PollCounters(),
+                     PollClock.system())) {
+            poller.poll(); // subscribes
+            PollResult last = null;
+            for (int i = 0; i < 10; i++) {
+                admin.publish("/0.celeryev/worker.heartbeat".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        heartbeat);
+                Thread.sleep(200);
+                last = poller.poll();
+            }
+            return last;
         }
     }
 }

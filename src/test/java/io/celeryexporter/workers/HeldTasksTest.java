@@ -127,8 +127,12 @@ class HeldTasksTest {
     }
 
     @Test
-    void aHealthyIdleQueueHoldsNothing() {
-        assertEquals(new HeldSplit(HeldSplit.Tier.CERTAIN, 0, 0, 0, 0, 0, 0, 0),
+    void aHealthyIdleQueueHoldsNothingAndKeepsItsTier() {
+        // the tier says what the workers let the exporter know, not what is held: an idle queue's series stays put
+        assertEquals(new HeldSplit(HeldSplit.Tier.CAPACITY, 0, 0, 0, 0, 0, 0, 0),
                 split(List.of(), view(worker("celery@d-zzzzz", false, 0, NOW - 5))));
+        assertEquals(new HeldSplit(HeldSplit.Tier.START_TIMES, 0, 0, 0, 0, 0, 0, 0),
+                split(List.of(), view(unknownSlots("celery@d-zzzzz", NOW - 5))));
+        assertEquals(new HeldSplit(HeldSplit.Tier.CERTAIN, 0, 0, 0, 0, 0, 0, 0), split(List.of(), view()));
     }
 }

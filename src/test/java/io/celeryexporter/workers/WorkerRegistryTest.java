@@ -30,7 +30,7 @@ class WorkerRegistryTest {
     }
 
     private GroupStats group(double now, String name) {
-        registry.expire(now);
+        registry.expire(now, Double.NEGATIVE_INFINITY);
         return registry.view(true, true).groups().stream().filter(g -> g.name().equals(name)).findFirst().orElseThrow();
     }
 
@@ -84,7 +84,7 @@ class WorkerRegistryTest {
                 Map.of("d", new WorkerInfo(null, 8, null, null))), 30);
         configured.apply(event(WorkerEvent.Type.HEARTBEAT, "celery@d-zzzzz", 0, 0, FOUR_SLOTS), at(0));
         configured.apply(event(WorkerEvent.Type.HEARTBEAT, "celery@d-bbbbb", 0, 0, WorkerInfo.UNKNOWN), at(0));
-        configured.expire(0);
+        configured.expire(0, Double.NEGATIVE_INFINITY);
         assertEquals(12, configured.view(true, true).groups().get(0).slots(), "advertised 4 wins; configured 8 fills in");
     }
 
@@ -92,12 +92,25 @@ class WorkerRegistryTest {
     void aWorkerThatSaidOfflineMayHoldTasksForTheStopGrace() {
         registry.apply(event(WorkerEvent.Type.ONLINE, "celery@d-zzzzz", 0, 0, WorkerInfo.UNKNOWN), at(0));
         registry.apply(event(WorkerEvent.Type.OFFLINE, "celery@d-zzzzz", 1, 0, WorkerInfo.UNKNOWN), at(1));
-        registry.expire(31);
+        registry.expire(31, Double.NEGATIVE_INFINITY);
         List<LiveWorker> holders = registry.view(true, true).holders();
         assertEquals(1, holders.size());
         assertTrue(holders.get(0).stopping());
         assertEquals(T0, holders.get(0).startedAt());
-        registry.expire(31.01);
+        registry.expire(31.01, Double.NEGATIVE_INFINITY);
         assertTrue(registry.view(true, true).holders().isEmpty());
+    }
+
+    @Test
+    void aWorkerSilentOnlyWhileNobodyListenedIsNotGone() {
+        registry.apply(event(WorkerEvent.Type.HEARTBEAT, "celery@d-zzzzz", 0, 0, WorkerInfo.UNKNOWN), at(0));
+        registry.expire(30, Double.NaN);
+        assertEquals(1, registry.view(false, false).groups().get(0).online(), "the subscription is down");
+        registry.expire(30, 28);
+        assertEquals(1, registry.view(true, false).groups().get(0).online(), "listened for 2 s only");
+        registry.expire(32.01, 28);
+        GroupStats gone = registry.view(true, true).groups().get(0);
+        assertEquals(0, gone.online());
+        assertEquals(1, gone.heartbeatsMissed());
     }
 }
