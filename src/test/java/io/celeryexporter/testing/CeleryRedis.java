@@ -66,8 +66,13 @@ public final class CeleryRedis {
 
     /** Adds an {@code unacked} entry as kombu's QoS does when a worker takes a message. */
     public void unacked(String tag, byte[] hashValue) {
+        unacked(tag, hashValue, System.currentTimeMillis() / 1000.0);
+    }
+
+    /** The same, received by the worker at {@code receivedAt} (epoch seconds). */
+    public void unacked(String tag, byte[] hashValue, double receivedAt) {
         redis.hset(bytes(naming.prefix() + "unacked"), bytes(tag), hashValue);
-        redis.zadd(bytes(naming.prefix() + "unacked_index"), System.currentTimeMillis() / 1000.0, bytes(tag));
+        redis.zadd(bytes(naming.prefix() + "unacked_index"), receivedAt, bytes(tag));
     }
 
     /** The {@code [message, exchange, routing_key]} value for a message sent through the default exchange. */
