@@ -13,6 +13,8 @@
     maxedShare: 0.9,  // DispatcherScalingMaxed: share of maxReplicas
     flappingReversalsPerHour: 4,  // DispatcherScalingFlapping
     slowToScaleSeconds: 600,  // DispatcherSlowToScale: desired differs from current while the backlog grows
+    orphanedFor: '2m',  // CeleryTasksOrphaned: tasks held by no live worker
+    withoutWorkersFor: '5m',  // CeleryQueueWithoutWorkers: tasks queued and no live worker consumes the queue
 
     // The scaled Deployment, its HPA (with KEDA: keda-hpa-<ScaledObject>), its ScaledObject, the queue it drains,
     // and the price of one replica-hour in your currency. The scaling and cost rules join on these.

@@ -5,10 +5,11 @@
 // prometheusRules and grafanaDashboards as any mixin.
 (import 'config.libsonnet')
 + (import 'alerts/celery-queue.libsonnet')
++ (import 'alerts/celery-workers.libsonnet')
 + (import 'rules/scaling-cost.libsonnet')
 + (import 'dashboards/celery-queues.libsonnet')
 + {
-  prometheusAlerts+:: { groups+: [$.celeryQueueAlertGroup] },
+  prometheusAlerts+:: { groups+: [$.celeryQueueAlertGroup, $.celeryWorkersAlertGroup] },
   // The dispatcher group keeps its two alerts: its rules must run in order in one group (see its header).
-  prometheusRules+:: { groups+: [$.celeryQueueRecordingGroup, $.dispatcherGroup] },
+  prometheusRules+:: { groups+: [$.celeryQueueRecordingGroup, $.celeryWorkersRecordingGroup, $.dispatcherGroup] },
 }

@@ -172,6 +172,45 @@ local queryVariable(name, label, query, refId) = {
                    "none", [18, 68, 6, 8], [
           ["dispatcher:cost_per_task:1h * on (queue_name) group_left (counts) (label_replace(dispatcher:tasks_dequeued_exact:1h == 1, \"counts\", \"exact tasks\", \"\", \"\") or label_replace(dispatcher:tasks_dequeued_exact:1h + 1 == 1, \"counts\", \"tasks a lower bound\", \"\", \"\"))", "{{queue_name}} ({{counts}})"],
         ]),
+        row(26, "Workers", 76),
+        timeseries(27, "Workers online",
+                   "Workers per group that sent a heartbeat within 2 x their interval and did not go offline (celery_workers_online). Groups are named from the node names (--worker.group-pattern), never one series per pod.",
+                   "short", [0, 77, 8, 8], [
+          ["max by (worker_group) (celery_workers_online)", "{{worker_group}}"],
+        ]),
+        timeseries(28, "Executing and slots",
+                   "Tasks the group executes now, from its heartbeats (celery_workers_executing_tasks), against its slots (celery_workers_slots), where its workers advertise them or --worker.concurrency sets them.",
+                   "short", [8, 77, 8, 8], [
+          ["max by (worker_group) (celery_workers_executing_tasks)", "executing {{worker_group}}"],
+          ["max by (worker_group) (celery_workers_slots)", "slots {{worker_group}}"],
+        ]),
+        timeseries(29, "Slot utilization",
+                   "Executing tasks / slots per group (worker_group:celery_workers_utilization:ratio): 1 when every slot is busy. No value where the slots are unknown.",
+                   "percentunit", [16, 77, 8, 8], [
+          ["worker_group:celery_workers_utilization:ratio", "{{worker_group}}"],
+        ]),
+        timeseries(30, "Backlog and queue length",
+                   "Tasks waiting to start (celery_queue_backlog: the queue and the live workers' prefetch buffers) against the queue alone (celery_queue_length). The gap is what prefetch hides from a depth-only autoscaler.",
+                   "short", [0, 85, 12, 8], [
+          ["max by (queue_name) (celery_queue_backlog{queue_name=~\"$queue_name\"})", "backlog {{queue_name}}"],
+          ["max by (queue_name) (celery_queue_length{queue_name=~\"$queue_name\"})", "queue {{queue_name}}"],
+        ]),
+        timeseries(31, "What the workers hold",
+                   "Reserved tasks by state (celery_queue_held_tasks): prefetched by a live worker, running with acks late, orphaned by a dead worker (restored only after the visibility timeout); and those held past the visibility timeout (celery_queue_held_overdue_tasks), which will be redelivered. The legend names the attribution tier: orphaned is exact in tiers exact and certain, a lower bound otherwise.",
+                   "short", [12, 85, 12, 8], [
+          ["max by (queue_name, state) (celery_queue_held_tasks{queue_name=~\"$queue_name\"}) * on (queue_name) group_left (tier) max by (queue_name, tier) (celery_queue_held_attribution_info{queue_name=~\"$queue_name\"})", "{{state}} {{queue_name}} ({{tier}})"],
+          ["max by (queue_name) (celery_queue_held_overdue_tasks{queue_name=~\"$queue_name\"})", "overdue {{queue_name}}"],
+        ]),
+        timeseries(32, "Oldest held task",
+                   "Seconds since a worker received the oldest reserved task of each state (celery_queue_held_oldest_age_seconds, from kombu's unacked_index). An orphan older than the visibility timeout is about to be restored.",
+                   "s", [0, 93, 12, 8], [
+          ["max by (queue_name, state) (celery_queue_held_oldest_age_seconds{queue_name=~\"$queue_name\"})", "{{state}} {{queue_name}}"],
+        ]),
+        timeseries(33, "Worker departures",
+                   "Workers that left per group in the window: offline (a warm shutdown) or heartbeat_missed (killed without a word: alert CeleryWorkerHeartbeatsMissed).",
+                   "short", [12, 93, 12, 8], [
+          ["max by (worker_group, reason) (increase(celery_workers_departures_total[$__rate_interval]))", "{{reason}} {{worker_group}}"],
+        ]),
       ],
     },
   },

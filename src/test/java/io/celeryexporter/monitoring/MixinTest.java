@@ -33,7 +33,8 @@ class MixinTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"alerts/celery-queue.rules.yml", "alerts/scaling-cost.rules.yml",
+    @ValueSource(strings = {"alerts/celery-queue.rules.yml", "alerts/celery-workers.rules.yml",
+        "alerts/scaling-cost.rules.yml",
         "alerts/prometheus-rule.yml", "grafana/celery-queues.json"})
     void theCommittedFileIsWhatTheMixinGenerates(String file) throws Exception {
         assertEquals(Files.readString(Path.of(file)), Files.readString(out.resolve(file)),

@@ -9,22 +9,29 @@ import io.celeryexporter.celery.KeyNaming;
 import io.celeryexporter.celery.MessageDecoder;
 import io.celeryexporter.celery.PrioritySteps;
 import io.celeryexporter.exporter.Exporter;
-import io.celeryexporter.poll.ExporterConfig;
-import io.celeryexporter.web.ListenAddress;
 import io.celeryexporter.load.LoadGenerator;
 import io.celeryexporter.load.LoadSettings;
 import io.celeryexporter.load.RateProfile;
+import io.celeryexporter.poll.ExporterConfig;
 import io.celeryexporter.testing.Brokers;
+import io.celeryexporter.testing.CeleryRedis;
 import io.celeryexporter.testing.Eventually;
 import io.celeryexporter.testing.FakeTarget;
+import io.celeryexporter.testing.Fixtures;
 import io.celeryexporter.testing.PrometheusServer;
 import io.celeryexporter.testing.RedisServer;
+import io.celeryexporter.web.ListenAddress;
+import io.celeryexporter.workers.WorkersConfig;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -41,7 +48,8 @@ class PrometheusExpressionsTest {
 
     /** Series selectors the checks below look up: this project's metrics, its recording rules, and the ones it joins. */
     private static final Pattern SELECTOR =
-            Pattern.compile("\\b((?:celery_|queue_name:|dispatcher:|kube_|container_|keda_)[a-zA-Z0-9_:]*|up)"
+            Pattern.compile("\\b((?:celery_|queue_name:|queue_name_state:|worker_group:|dispatcher:|kube_|container_"
+                    + "|keda_)[a-zA-Z0-9_:]*|up)"
                     + "(\\{[^}]*\\})?");
 
     private static RedisServer redis;
@@ -50,6 +58,8 @@ class PrometheusExpressionsTest {
     private static PrometheusServer prometheus;
     private static LoadGenerator load;
     private static Thread traffic;
+    private static ScheduledExecutorService heartbeats;
+    private static final byte[] HEARTBEAT_CHANNEL = "/0.celeryev/worker.heartbeat".getBytes(StandardCharsets.UTF_8);
 
     @BeforeAll
     static void start() throws Exception {
@@ -66,9 +76,15 @@ class PrometheusExpressionsTest {
             }
         });
         traffic.start();
+        // a real worker's heartbeat (it consumes evaluation, 2 slots): the worker series and rules have data;
+        // "idle" has no consumer, so its attribution is certain, as CeleryQueueWithoutWorkers reads it
+        new CeleryRedis(writer).declare("idle");
+        byte[] heartbeat = Fixtures.celery("event-worker-heartbeat-pubsub.json");
+        heartbeats = Executors.newSingleThreadScheduledExecutor();
+        heartbeats.scheduleAtFixedRate(() -> writer.publish(HEARTBEAT_CHANNEL, heartbeat), 0, 1, TimeUnit.SECONDS);
         ExporterConfig config = new ExporterConfig(KeyNaming.withPrefix(""), PrioritySteps.ALL, List.of(),
                 Duration.ofMillis(500), Duration.ofSeconds(5),
-                new ExporterConfig.TaskBreakdownConfig(true, 100, 10));
+                new ExporterConfig.TaskBreakdownConfig(true, 100, 10)).withWorkers(WorkersConfig.DEFAULT);
         exporter = Exporter.start(Brokers.connect(redis.url(), Duration.ofSeconds(2)), redis.url(), config,
                 new MessageDecoder(List.of()), ListenAddress.parse("127.0.0.1:0"), "test");
         ksm = FakeTarget.kubeStateMetrics();
@@ -90,6 +106,9 @@ class PrometheusExpressionsTest {
 
     @AfterAll
     static void stop() throws Exception {
+        if (heartbeats != null) {
+            heartbeats.shutdownNow();
+        }
         if (load != null) {
             load.stop();
             traffic.join(5000);

@@ -15,7 +15,8 @@ class PromtoolTest {
     private final Path promtool = Tools.find("promtool", "the Debian package prometheus");
 
     @ParameterizedTest
-    @ValueSource(strings = {"alerts/celery-queue.rules.yml", "alerts/scaling-cost.rules.yml"})
+    @ValueSource(strings = {"alerts/celery-queue.rules.yml", "alerts/celery-workers.rules.yml",
+        "alerts/scaling-cost.rules.yml"})
     void rulesPassCheck(String file) throws Exception {
         Tools.Run run = Tools.run(List.of(promtool.toString(), "check", "rules", file));
         assertEquals(0, run.exitCode(), run.output());
@@ -23,7 +24,8 @@ class PromtoolTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"alerts/tests/celery-queue.test.yml", "alerts/tests/scaling-cost.test.yml"})
+    @ValueSource(strings = {"alerts/tests/celery-queue.test.yml", "alerts/tests/celery-workers.test.yml",
+        "alerts/tests/scaling-cost.test.yml"})
     void ruleUnitTestsPass(String file) throws Exception {
         Tools.Run run = Tools.run(List.of(promtool.toString(), "test", "rules", file));
         assertEquals(0, run.exitCode(), run.output());
