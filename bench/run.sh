@@ -5,6 +5,8 @@
 #   bench/run.sh jmh                  the JMH microbenchmark of the message decoder
 #   bench/run.sh flows [SECONDS]      arrivals, departures and waits of a healthy queue, from snapshots and from
 #                                     keyspace notifications, and what the notifications cost Redis (bench/FLOWS.md)
+#   bench/run.sh heartbeats [SECONDS] the worker side at 200 workers: heartbeats and a full unacked hash, against the
+#                                     exporter without it (bench/HEARTBEATS.md)
 #   bench/run.sh live                 rehearse --live --compare for the burst and ramp profiles on a local
 #                                     redis-server: the simulation against the real thing (bench/LIVE.md)
 #   bench/run.sh queues [10,100,...]  the queue-count axis (bench/QUEUES.md): this exporter, LLEN per queue and
@@ -22,6 +24,10 @@ fi
 if [ "${1:-}" = "flows" ]; then
   shift
   exec java -cp "$cp" io.celeryexporter.bench.FlowBench "$@"
+fi
+if [ "${1:-}" = "heartbeats" ]; then
+  shift
+  exec java -cp "$cp" io.celeryexporter.bench.HeartbeatBench "$@"
 fi
 if [ "${1:-}" = "live" ]; then
   exec bench/live.sh

@@ -107,6 +107,11 @@ public final class WorkerCollector implements MultiCollector {
             if (s == null) {
                 continue;
             }
+            tier.add(point(Labels.of(QUEUE, q.name(), "tier", s.tier().label()), 1));
+            backlog.add(point(Labels.of(QUEUE, q.name()), q.backlog()));
+            if (!q.heldInUse()) {
+                continue; // nothing ever held: 7 series of zeros per idle queue are not worth it at 10,000 queues
+            }
             held.add(point(Labels.of(QUEUE, q.name(), STATE, "prefetched"), s.prefetched()));
             held.add(point(Labels.of(QUEUE, q.name(), STATE, "running"), s.running()));
             held.add(point(Labels.of(QUEUE, q.name(), STATE, "orphaned"), s.orphaned()));
@@ -114,15 +119,14 @@ public final class WorkerCollector implements MultiCollector {
             oldest.add(point(Labels.of(QUEUE, q.name(), STATE, "running"), s.oldestRunningAge()));
             oldest.add(point(Labels.of(QUEUE, q.name(), STATE, "orphaned"), s.oldestOrphanedAge()));
             overdue.add(point(Labels.of(QUEUE, q.name()), s.overdue()));
-            tier.add(point(Labels.of(QUEUE, q.name(), "tier", s.tier().label()), 1));
-            backlog.add(point(Labels.of(QUEUE, q.name()), q.backlog()));
         }
         out.metricSnapshot(gauge("celery_queue_backlog",
                 "Tasks waiting to start: in the queue, or in a live worker's prefetch buffer (ETA and orphaned tasks"
                         + " aside). What an autoscaler should read. Exact where celery_queue_held_attribution_info"
                         + " says tier exact or certain; else an upper bound.", null, backlog));
         out.metricSnapshot(gauge("celery_queue_held_tasks",
-                "Reserved tasks (unacked, ETA aside) by state: prefetched (received by a live worker, not started),"
+                "Reserved tasks (unacked, ETA aside) by state, for the queues workers have held a task of since the"
+                        + " exporter started: prefetched (received by a live worker, not started),"
                         + " running (started, with acks late), orphaned (held by no live worker: kombu restores them"
                         + " only after the visibility timeout). Orphaned is a lower bound in the capacity and"
                         + " start_times tiers.", null, held));

@@ -48,6 +48,8 @@ public final class Poller implements PollSource, AutoCloseable {
     /** Null with the worker side off, and until the broker has answered a first poll. */
     private WorkerEvents workerEvents;
     private List<String> watchedQueues = List.of();
+    /** Queues workers have held a task of since the start: the ones whose split gets series. */
+    private final Set<String> heldInUse = new HashSet<>();
 
     private RoutingTable routing = RoutingTable.EMPTY;
     private double nextDiscovery = Double.NEGATIVE_INFINITY;
@@ -85,6 +87,7 @@ public final class Poller implements PollSource, AutoCloseable {
         List<Integer> steps = config.steps().steps();
         Set<String> current = new HashSet<>(queues); // retainAll asks contains() of every kept key: not of a list
         watchers.keySet().retainAll(current);
+        heldInUse.retainAll(current);
         boolean useEvents = events.startPoll();
         taskEvents.listen(config.flows() == ExporterConfig.Flows.CELERY_EVENTS
                 || config.flows() == ExporterConfig.Flows.AUTO && !useEvents);
@@ -166,10 +169,13 @@ public final class Poller implements PollSource, AutoCloseable {
         List<QueueStats> stats = new ArrayList<>(read.size());
         for (QueueReading q : read) {
             UnackedTally.Held h = held.getOrDefault(q.name(), UnackedTally.Held.NONE);
+            if (!h.entries().isEmpty()) {
+                heldInUse.add(q.name());
+            }
             HeldSplit split = !workerSide ? null : HeldTasks.split(q.name(), h.entries(), workers,
                     workerEvents.holders(), visibilityTimeout, wallNow);
             stats.add(new QueueStats(q.name(), q.lengthByStep(), q.stepsInUse(), h.reserved(), h.scheduled(),
-                    q.waiting(), q.tasksByName(), split));
+                    q.waiting(), q.tasksByName(), split, heldInUse.contains(q.name())));
         }
         return new PollResult(stats, takenAt, (System.nanoTime() - startNanos) / 1e9,
                 lpos ? PollResult.ArrivalSearch.LPOS : PollResult.ArrivalSearch.LRANGE, workers);

@@ -20,10 +20,12 @@ import java.util.TreeMap;
  * @param waiting          oldest age, average wait, arrivals, departures and time-in-queue histogram
  * @param tasksByName      queued tasks per task name ({@code --task-breakdown}); empty when off or still building
  * @param held             the reserved tasks split by what holds them; null with the worker side off
+ * @param heldInUse        workers have held a task of this queue since the exporter started: its split is worth
+ *                         series of its own (as by-priority series are only for the steps in use)
  */
 public record QueueStats(String name, SortedMap<Integer, Long> lengthByPriority, Set<Integer> stepsInUse,
                          long reserved, long scheduled, QueueWait waiting, Map<String, Long> tasksByName,
-                         HeldSplit held) {
+                         HeldSplit held, boolean heldInUse) {
 
     public QueueStats {
         lengthByPriority = Collections.unmodifiableSortedMap(new TreeMap<>(lengthByPriority));

@@ -97,6 +97,11 @@ class WorkerMetricsTest {
                 assertEquals(7 + 8, m.value("celery_queue_backlog{" + q + "}").orElseThrow(),
                         "the queue and the prefetched; not the orphans, not the ETA task");
                 assertEquals(0, m.value("celery_queue_backlog{queue_name=\"idle\"}").orElseThrow());
+                assertEquals(1, m.value("celery_queue_held_attribution_info{queue_name=\"idle\",tier=\"certain\"}")
+                        .orElseThrow(), "no live worker consumes idle");
+                assertEquals(List.of(), m.series("celery_queue_held_tasks").stream()
+                        .filter(series -> series.contains("\"idle\"")).toList(),
+                        "nothing ever held of idle: no split series, as no by-priority series for unused steps");
                 assertEquals(1, m.value("celery_exporter_worker_events_subscribed").orElseThrow());
                 assertEquals(0, m.value("celery_exporter_malformed_events_total").orElseThrow());
 

@@ -78,7 +78,11 @@ class PrometheusExpressionsTest {
         traffic.start();
         // a real worker's heartbeat (it consumes evaluation, 2 slots): the worker series and rules have data;
         // "idle" has no consumer, so its attribution is certain, as CeleryQueueWithoutWorkers reads it
-        new CeleryRedis(writer).declare("idle");
+        CeleryRedis celery = new CeleryRedis(writer);
+        celery.declare("idle");
+        // a worker holds an ETA task of evaluation: its split gets series (the alerts read them)
+        celery.unacked("eta", CeleryRedis.unackedValue(celery.message("evaluation", "tasks.evaluate", 0,
+                "2099-01-01T00:00:00+00:00"), "evaluation"));
         byte[] heartbeat = Fixtures.celery("event-worker-heartbeat-pubsub.json");
         heartbeats = Executors.newSingleThreadScheduledExecutor();
         heartbeats.scheduleAtFixedRate(() -> writer.publish(HEARTBEAT_CHANNEL, heartbeat), 0, 1, TimeUnit.SECONDS);
