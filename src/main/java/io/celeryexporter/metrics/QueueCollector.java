@@ -81,7 +81,8 @@ public final class QueueCollector implements MultiCollector {
                     byPriority));
         }
         out.metricSnapshot(gauge("celery_queue_reserved_tasks",
-                "Tasks taken by workers (unacked) but not started, ETA tasks excluded.", null, reserved));
+                "Tasks workers took and have not acknowledged (prefetched; running ones too with acks late), ETA tasks"
+                        + " excluded. celery_queue_held_tasks splits them by state.", null, reserved));
         out.metricSnapshot(gauge("celery_queue_scheduled_tasks",
                 "ETA/countdown tasks held by workers until they are due.", null, scheduled));
         addWaitFamilies(out, result);

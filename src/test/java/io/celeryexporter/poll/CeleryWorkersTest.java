@@ -46,7 +46,11 @@ class CeleryWorkersTest {
         private volatile boolean stop;
 
         Polls(RedisBroker broker, String queue) {
-            ExporterConfig config = new ExporterConfig(KeyNaming.withPrefix(""), PrioritySteps.KOMBU_DEFAULT,
+            this(broker, queue, "");
+        }
+
+        Polls(RedisBroker broker, String queue, String keyPrefix) {
+            ExporterConfig config = new ExporterConfig(KeyNaming.withPrefix(keyPrefix), PrioritySteps.KOMBU_DEFAULT,
                     List.of(queue), POLL, Duration.ofSeconds(30), ExporterConfig.TaskBreakdownConfig.OFF)
                     .withFlows(ExporterConfig.Flows.AUTO)
                     .withWorkers(new WorkersConfig(true, WorkerGrouping.DEFAULT, WorkersConfig.DEFAULT_STOP_GRACE,
@@ -344,6 +348,25 @@ class CeleryWorkersTest {
                 assertEquals(2, r.workers().groups().get(0).online(), r.toString());
                 assertEquals(4, r.workers().groups().get(0).slots(), r.toString());
             }
+        }
+    }
+
+    @Test
+    void aGlobalKeyPrefixPrefixesTheEventChannelsToo() throws Exception {
+        String queue = "prefixed";
+        try (RedisServer server = RedisServer.start();
+             RedisBroker broker = Brokers.connect(server.url() + "/0", Duration.ofSeconds(2));
+             CeleryPython celery = new CeleryPython(server.url() + "/0", Map.of("KEY_PREFIX", "app1:"));
+             Polls polls = new Polls(broker, queue, "app1:");
+             Polls unprefixed = new Polls(broker, queue, "")) {
+            celery.worker(queue, DISPATCHER + "bbbbb", 1, Map.of("ADVERTISE", "1"));
+            celery.run("publish.py", slow(queue, 6));
+            polls.await("the worker heard through the prefixed channel, holding 4",
+                    r -> r.workers().groups().size() == 1 && r.workers().groups().get(0).online() == 1
+                            && r.queues().get(0).reserved() == 4 && r.queues().get(0).held().prefetched() == 4);
+            assertEquals(HeldSplit.Tier.CAPACITY, polls.held().tier());
+            assertEquals(List.of(), unprefixed.last().workers().groups(),
+                    "without the prefix, kombu's channel is another one");
         }
     }
 }
