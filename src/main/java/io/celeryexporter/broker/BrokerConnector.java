@@ -82,7 +82,7 @@ public final class BrokerConnector {
      */
     private static GenericObjectPoolConfig<Connection> poolConfig() {
         GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
-        pool.setMaxTotal(4); // the poller, and the keyspace-event and task-event subscriptions
+        pool.setMaxTotal(5); // the poller; the keyspace-event, task-event and worker-event subscriptions; a spare
         pool.setMaxIdle(2);
         pool.setMinIdle(0);
         pool.setTestOnBorrow(true);
