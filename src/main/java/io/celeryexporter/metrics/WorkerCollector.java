@@ -102,6 +102,7 @@ public final class WorkerCollector implements MultiCollector {
         List<GaugeDataPointSnapshot> overdue = new ArrayList<>();
         List<GaugeDataPointSnapshot> tier = new ArrayList<>();
         List<GaugeDataPointSnapshot> backlog = new ArrayList<>();
+        List<GaugeDataPointSnapshot> load = new ArrayList<>();
         for (QueueStats q : queues) {
             HeldSplit s = q.held();
             if (s == null) {
@@ -109,6 +110,9 @@ public final class WorkerCollector implements MultiCollector {
             }
             tier.add(point(Labels.of(QUEUE, q.name(), "tier", s.tier().label()), 1));
             backlog.add(point(Labels.of(QUEUE, q.name()), q.backlog()));
+            if (q.load() != null) {
+                load.add(point(Labels.of(QUEUE, q.name()), q.load()));
+            }
             if (!q.heldInUse()) {
                 continue; // nothing ever held: 7 series of zeros per idle queue are not worth it at 10,000 queues
             }
@@ -124,6 +128,11 @@ public final class WorkerCollector implements MultiCollector {
                 "Tasks waiting to start: in the queue, or in a live worker's prefetch buffer (ETA and orphaned tasks"
                         + " aside). What an autoscaler should read. Exact where celery_queue_held_attribution_info"
                         + " says tier exact or certain; else an upper bound.", null, backlog));
+        out.metricSnapshot(gauge("celery_queue_load",
+                "(Tasks executing + celery_queue_backlog) / slots of the online workers that consume the queue: under"
+                        + " 1 they keep up, past 1 work waits. Tracks the capacity a steady load needs even while the"
+                        + " queue reads 0. Absent while it cannot be computed (no online consumer, or an online"
+                        + " worker whose queues or slots are unknown), so an autoscaler holds.", null, load));
         out.metricSnapshot(gauge("celery_queue_held_tasks",
                 "Reserved tasks (unacked, ETA aside) by state, for the queues workers have held a task of since the"
                         + " exporter started: prefetched (received by a live worker, not started),"

@@ -14,6 +14,7 @@ import io.celeryexporter.tracking.TaskNames;
 import io.celeryexporter.tracking.WaitHistogram;
 import io.celeryexporter.workers.HeldSplit;
 import io.celeryexporter.workers.HeldTasks;
+import io.celeryexporter.workers.QueueLoad;
 import io.celeryexporter.workers.WorkersView;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -174,8 +175,10 @@ public final class Poller implements PollSource, AutoCloseable {
             }
             HeldSplit split = !workerSide ? null : HeldTasks.split(q.name(), h.entries(), workers,
                     workerEvents.holders(), visibilityTimeout, wallNow);
+            long length = q.lengthByStep().values().stream().mapToLong(Long::longValue).sum();
+            Double load = split == null ? null : QueueLoad.of(q.name(), length + split.prefetched(), workers);
             stats.add(new QueueStats(q.name(), q.lengthByStep(), q.stepsInUse(), h.reserved(), h.scheduled(),
-                    q.waiting(), q.tasksByName(), split, heldInUse.contains(q.name())));
+                    q.waiting(), q.tasksByName(), split, heldInUse.contains(q.name()), load));
         }
         return new PollResult(stats, takenAt, (System.nanoTime() - startNanos) / 1e9,
                 lpos ? PollResult.ArrivalSearch.LPOS : PollResult.ArrivalSearch.LRANGE, workers);
