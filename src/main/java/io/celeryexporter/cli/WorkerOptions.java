@@ -66,6 +66,12 @@ public final class WorkerOptions {
                 "twice. Default: ${DEFAULT-VALUE}, kombu's."})
     Duration visibilityTimeout;
 
+    @Option(names = "--load.drain-time", paramLabel = "DURATION", defaultValue = "30s",
+            converter = DurationConverter.class,
+            description = {"How soon celery_queue_required_replicas asks to drain a backlog: the replicas to run it",
+                "within this long, beside the steady load. Default: ${DEFAULT-VALUE}."})
+    Duration drainTime;
+
     WorkersConfig config() {
         if (!enabled) {
             return WorkersConfig.OFF;
@@ -79,7 +85,11 @@ public final class WorkerOptions {
                         + "' is not a regular expression: " + e.getDescription());
             }
         }
-        return new WorkersConfig(true, new WorkerGrouping(pattern, configuredGroups()), stopGrace, visibilityTimeout);
+        if (drainTime.isZero()) {
+            throw new IllegalArgumentException("--load.drain-time must be positive");
+        }
+        return new WorkersConfig(true, new WorkerGrouping(pattern, configuredGroups()), stopGrace, visibilityTimeout,
+                drainTime);
     }
 
     private Map<String, WorkerInfo> configuredGroups() {

@@ -103,6 +103,7 @@ public final class WorkerCollector implements MultiCollector {
         List<GaugeDataPointSnapshot> tier = new ArrayList<>();
         List<GaugeDataPointSnapshot> backlog = new ArrayList<>();
         List<GaugeDataPointSnapshot> load = new ArrayList<>();
+        List<GaugeDataPointSnapshot> required = new ArrayList<>();
         for (QueueStats q : queues) {
             HeldSplit s = q.held();
             if (s == null) {
@@ -110,8 +111,11 @@ public final class WorkerCollector implements MultiCollector {
             }
             tier.add(point(Labels.of(QUEUE, q.name(), "tier", s.tier().label()), 1));
             backlog.add(point(Labels.of(QUEUE, q.name()), q.backlog()));
-            if (q.load() != null) {
-                load.add(point(Labels.of(QUEUE, q.name()), q.load()));
+            if (q.load().load() != null) {
+                load.add(point(Labels.of(QUEUE, q.name()), q.load().load()));
+            }
+            if (q.load().requiredReplicas() != null) {
+                required.add(point(Labels.of(QUEUE, q.name()), q.load().requiredReplicas()));
             }
             if (!q.heldInUse()) {
                 continue; // nothing ever held: 7 series of zeros per idle queue are not worth it at 10,000 queues
@@ -129,10 +133,16 @@ public final class WorkerCollector implements MultiCollector {
                         + " aside). What an autoscaler should read. Exact where celery_queue_held_attribution_info"
                         + " says tier exact or certain; else an upper bound.", null, backlog));
         out.metricSnapshot(gauge("celery_queue_load",
-                "(Tasks executing + celery_queue_backlog) / slots of the online workers that consume the queue: under"
-                        + " 1 they keep up, past 1 work waits. Tracks the capacity a steady load needs even while the"
-                        + " queue reads 0. Absent while it cannot be computed (no online consumer, or an online"
-                        + " worker whose queues or slots are unknown), so an autoscaler holds.", null, load));
+                "(Tasks executing + celery_queue_backlog) / slots of the online workers that consume the queue,"
+                        + " averaged over the last minute: under 1 they keep up, past 1 work waits. Absent while it"
+                        + " cannot be computed (no online consumer, or an online worker whose queues or slots are"
+                        + " unknown), so an autoscaler holds.", null, load));
+        out.metricSnapshot(gauge("celery_queue_required_replicas",
+                "Workers the queue needs at 100 % busy, from Little's law over the last minute: mean task time x"
+                        + " (start rate + backlog / --load.drain-time) / slots per worker. What an HPA should scale"
+                        + " on (AverageValue: its target is the busy share to keep). Absent where celery_queue_load"
+                        + " is, in the first 10 s of a window, and while tasks wait but none starts.", null,
+                required));
         out.metricSnapshot(gauge("celery_queue_held_tasks",
                 "Reserved tasks (unacked, ETA aside) by state, for the queues workers have held a task of since the"
                         + " exporter started: prefetched (received by a live worker, not started),"

@@ -14,7 +14,8 @@ import io.celeryexporter.tracking.TaskNames;
 import io.celeryexporter.tracking.WaitHistogram;
 import io.celeryexporter.workers.HeldSplit;
 import io.celeryexporter.workers.HeldTasks;
-import io.celeryexporter.workers.QueueLoad;
+import io.celeryexporter.workers.LoadSignals;
+import io.celeryexporter.workers.QueueDemand;
 import io.celeryexporter.workers.WorkersView;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -49,6 +50,8 @@ public final class Poller implements PollSource, AutoCloseable {
     /** Null with the worker side off, and until the broker has answered a first poll. */
     private WorkerEvents workerEvents;
     private List<String> watchedQueues = List.of();
+    /** Each queue's load signals, over the last minute. */
+    private final Map<String, LoadSignals> loads = new HashMap<>();
     /** Queues workers have held a task of since the start: the ones whose split gets series. */
     private final Set<String> heldInUse = new HashSet<>();
 
@@ -89,6 +92,7 @@ public final class Poller implements PollSource, AutoCloseable {
         Set<String> current = new HashSet<>(queues); // retainAll asks contains() of every kept key: not of a list
         watchers.keySet().retainAll(current);
         heldInUse.retainAll(current);
+        loads.keySet().retainAll(current);
         boolean useEvents = events.startPoll();
         taskEvents.listen(config.flows() == ExporterConfig.Flows.CELERY_EVENTS
                 || config.flows() == ExporterConfig.Flows.AUTO && !useEvents);
@@ -166,6 +170,7 @@ public final class Poller implements PollSource, AutoCloseable {
                 workerSide);
         WorkersView workers = workerSide ? workerEvents.take() : WorkersView.NONE;
         double visibilityTimeout = config.workers().visibilityTimeout().toMillis() / 1000.0;
+        double drainSeconds = config.workers().drainTime().toMillis() / 1000.0;
         double wallNow = clock.now().wallSeconds();
         List<QueueStats> stats = new ArrayList<>(read.size());
         for (QueueReading q : read) {
@@ -176,7 +181,10 @@ public final class Poller implements PollSource, AutoCloseable {
             HeldSplit split = !workerSide ? null : HeldTasks.split(q.name(), h.entries(), workers,
                     workerEvents.holders(), visibilityTimeout, wallNow);
             long length = q.lengthByStep().values().stream().mapToLong(Long::longValue).sum();
-            Double load = split == null ? null : QueueLoad.of(q.name(), length + split.prefetched(), workers);
+            LoadSignals.Values load = split == null ? LoadSignals.Values.NONE
+                    : loads.computeIfAbsent(q.name(), n -> new LoadSignals(drainSeconds)).add(
+                            takenAt.monotonicSeconds(), QueueDemand.of(q.name(), workers), length + split.prefetched(),
+                            q.waiting().enqueued());
             stats.add(new QueueStats(q.name(), q.lengthByStep(), q.stepsInUse(), h.reserved(), h.scheduled(),
                     q.waiting(), q.tasksByName(), split, heldInUse.contains(q.name()), load));
         }

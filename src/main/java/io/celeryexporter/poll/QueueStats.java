@@ -2,7 +2,7 @@ package io.celeryexporter.poll;
 
 import io.celeryexporter.tracking.QueueWait;
 import io.celeryexporter.workers.HeldSplit;
-import io.celeryexporter.workers.QueueLoad;
+import io.celeryexporter.workers.LoadSignals;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
@@ -23,12 +23,12 @@ import java.util.TreeMap;
  * @param held             the reserved tasks split by what holds them; null with the worker side off
  * @param heldInUse        workers have held a task of this queue since the exporter started: its split is worth
  *                         series of its own (as by-priority series are only for the steps in use)
- * @param load             (executing + backlog) ÷ slots of the queue's workers ({@link QueueLoad}); null where it
- *                         cannot be computed, and with the worker side off
+ * @param load             the load signals of the queue's workers ({@link LoadSignals}); {@link LoadSignals.Values#NONE}
+ *                         with the worker side off
  */
 public record QueueStats(String name, SortedMap<Integer, Long> lengthByPriority, Set<Integer> stepsInUse,
                          long reserved, long scheduled, QueueWait waiting, Map<String, Long> tasksByName,
-                         HeldSplit held, boolean heldInUse, Double load) {
+                         HeldSplit held, boolean heldInUse, LoadSignals.Values load) {
 
     public QueueStats {
         lengthByPriority = Collections.unmodifiableSortedMap(new TreeMap<>(lengthByPriority));

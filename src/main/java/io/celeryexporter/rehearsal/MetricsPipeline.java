@@ -3,9 +3,12 @@ package io.celeryexporter.rehearsal;
 import io.celeryexporter.autoscaling.MetricReading;
 import io.celeryexporter.autoscaling.MetricSource;
 import io.celeryexporter.autoscaling.MetricSpec;
+import io.celeryexporter.workers.LoadSignals;
+import io.celeryexporter.workers.QueueDemand;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What the controller sees of the queue, and how late: the exporter's poll (first-seen ages, so up to one poll
@@ -17,29 +20,57 @@ public final class MetricsPipeline {
     public static final String LENGTH = "celery_queue_length";
     public static final String OLDEST_AGE = "celery_queue_oldest_task_age_seconds";
     public static final String AVERAGE_WAIT = "celery_queue_average_wait_seconds";
+    public static final String LOAD = "celery_queue_load";
+    public static final String REQUIRED_REPLICAS = "celery_queue_required_replicas";
+    public static final String BACKLOG = "celery_queue_backlog";
+    /** The modelled workers' one group. */
+    private static final Set<String> GROUP = Set.of("workers");
 
     private final PipelineSettings settings;
     private final double cpuRequest;
     private Map<String, Double> exported = Map.of();
     private Map<String, Double> scraped = Map.of();
+    private final LoadSignals load;
     private double nextPoll;
     private double nextScrape;
 
     MetricsPipeline(PipelineSettings settings, double cpuRequest) {
         this.settings = settings;
         this.cpuRequest = cpuRequest;
+        this.load = new LoadSignals(settings.drainSeconds());
     }
 
     /** Series this pipeline produces; a metric reading anything else cannot be rehearsed. */
     static boolean produces(String series) {
         return series != null && (series.equals(LENGTH) || series.equals(OLDEST_AGE) || series.equals(AVERAGE_WAIT)
+                || series.equals(LOAD) || series.equals(REQUIRED_REPLICAS) || series.equals(BACKLOG)
                 || series.equals("cpu"));
     }
 
-    /** Advances to {@code now}: the exporter's poll and Prometheus' scrape, when due. */
-    void advance(double now, ExporterView exporter) {
+    /**
+     * Advances to {@code now}: the exporter's poll and Prometheus' scrape, when due. The poll adds the load signals
+     * the exporter computes from the workers' heartbeats ({@link LoadSignals}, the same code): the ready replicas are
+     * the online workers, absent with none ready. The modelled workers prefetch nothing, so their backlog is the
+     * queue.
+     */
+    void advance(double now, ExporterView exporter, WorkerPool workers, long arrived) {
         if (now >= nextPoll) {
-            exported = exporter.poll(now);
+            Map<String, Double> polled = new HashMap<>(exporter.poll(now));
+            int ready = workers.ready(now);
+            Double length = polled.get(LENGTH);
+            LoadSignals.Values signals = load.add(now, ready == 0 || length == null ? null
+                    : new QueueDemand(workers.executing(now), workers.readySlots(now), ready, workers.started(), GROUP),
+                    length == null ? 0 : Math.round(length), arrived);
+            if (length != null) {
+                polled.put(BACKLOG, length); // the modelled workers prefetch nothing
+            }
+            if (signals.load() != null) {
+                polled.put(LOAD, signals.load());
+            }
+            if (signals.requiredReplicas() != null) {
+                polled.put(REQUIRED_REPLICAS, signals.requiredReplicas());
+            }
+            exported = polled;
             nextPoll += settings.pollInterval();
         }
         if (now >= nextScrape) {

@@ -1,7 +1,11 @@
 package io.celeryexporter.rehearsal;
 
-/** Counts the scaling steps, their reversals, and the time the first scale-up took to be served. */
+/**
+ * Counts the scaling steps and their reversals from a moment on, and the time the first scale-up took to be served.
+ */
 final class ScaleHistory {
+
+    private final double countFrom;
 
     private int events;
     private int reversals;
@@ -10,14 +14,21 @@ final class ScaleHistory {
     private int firstWanted;
     private double timeToScale = Double.NaN;
 
+    /** @param countFrom steps before this moment set the direction a later step may reverse, but are not counted */
+    ScaleHistory(double countFrom) {
+        this.countFrom = countFrom;
+    }
+
     void record(double now, int current, int desired) {
         if (desired == current) {
             return;
         }
         int direction = Integer.signum(desired - current);
-        events++;
-        if (lastDirection != 0 && direction != lastDirection) {
-            reversals++;
+        if (now >= countFrom) {
+            events++;
+            if (lastDirection != 0 && direction != lastDirection) {
+                reversals++;
+            }
         }
         lastDirection = direction;
         if (direction > 0 && Double.isNaN(firstWantedAt)) {

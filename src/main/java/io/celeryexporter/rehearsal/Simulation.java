@@ -24,6 +24,7 @@ public final class Simulation {
     private final WorkerSettings workers;
     private final PipelineSettings pipeline;
     private final double pricePerReplicaHour;
+    private final double measureFrom;
 
     /** Whether a metric reading this series can be rehearsed: the exporter's queue series and CPU. */
     public static boolean produces(String series) {
@@ -31,9 +32,19 @@ public final class Simulation {
     }
 
     public Simulation(WorkerSettings workers, PipelineSettings pipeline, double pricePerReplicaHour) {
+        this(workers, pipeline, pricePerReplicaHour, 0);
+    }
+
+    /**
+     * @param measureFrom seconds of model time from which the summary counts (the timeline still starts at 0), so
+     *                    that a cold start does not hide how the autoscaler holds a steady load
+     */
+    public Simulation(WorkerSettings workers, PipelineSettings pipeline, double pricePerReplicaHour,
+                      double measureFrom) {
         this.workers = workers;
         this.pipeline = pipeline;
         this.pricePerReplicaHour = pricePerReplicaHour;
+        this.measureFrom = measureFrom;
     }
 
     public Rehearsal run(Autoscaler autoscaler, Traffic traffic, long seed) {
@@ -51,26 +62,35 @@ public final class Simulation {
         MetricsPipeline metrics = new MetricsPipeline(pipeline, workers.cpuRequestMillis());
         List<Second> timeline = new ArrayList<>();
         List<Double> waits = new ArrayList<>();
-        ScaleHistory scaling = new ScaleHistory();
+        ScaleHistory scaling = new ScaleHistory(measureFrom);
         int spec = autoscaler.idleReplicas();
         pool.startWith(spec);
         long arrived = 0;
+        long arrivedMeasured = 0;
+        long[] started = {0};
         int arrivalsThisSecond = 0;
         double replicaSeconds = 0;
         for (int step = 0; ; step++) {
             double now = (double) step / STEPS_PER_SECOND;
+            boolean measured = now >= measureFrom;
             pace.waitUntil(now);
             while (traffic.nextArrival() <= now) {
                 queue.publish(traffic.take());
                 arrived++;
+                arrivedMeasured += measured ? 1 : 0;
                 arrivalsThisSecond++;
             }
-            pool.dispatch(queue, now, waits::add);
+            pool.dispatch(queue, now, wait -> {
+                started[0]++;
+                if (measured) {
+                    waits.add(wait);
+                }
+            });
             if (step % STEPS_PER_SECOND != 0) {
                 continue;
             }
             int second = step / STEPS_PER_SECOND;
-            metrics.advance(now, exporter);
+            metrics.advance(now, exporter, pool, arrived);
             pool.sampleCpu(now, CPU_WINDOW_SECONDS);
             int desired = autoscaler.tick(now, spec, pool.size(), pool.pods(now), metrics.source(pool));
             scaling.record(now, spec, desired);
@@ -81,19 +101,21 @@ public final class Simulation {
             double oldestAge = queued == 0 ? 0 : Math.max(0, now - queue.oldestArrival());
             timeline.add(new Second(second, arrivalsThisSecond, queued, oldestAge, pool.ready(now), desired));
             arrivalsThisSecond = 0;
-            replicaSeconds += pool.existing();
+            replicaSeconds += measured ? pool.existing() : 0;
             boolean settled = now >= traffic.duration() && queued == 0 && pool.idle(now)
                     && spec == autoscaler.idleReplicas() && pool.existing() == spec;
             if (settled || second >= traffic.duration() + MAX_SETTLE_SECONDS || pace.stopped()) {
-                long completed = waits.size() - pool.busySlots(now);
-                return new Rehearsal(summary(arrived, completed, timeline, waits, scaling, replicaSeconds),
-                        timeline);
+                long completed = started[0] - pool.busySlots(now);
+                List<Second> span = timeline.stream().filter(t -> t.time() >= measureFrom).toList();
+                return new Rehearsal(summary(arrived, completed, arrivedMeasured, span, waits, scaling,
+                        replicaSeconds), timeline);
             }
         }
     }
 
-    private Summary summary(long arrived, long completed, List<Second> timeline, List<Double> waits,
-                            ScaleHistory scaling, double replicaSeconds) {
+    /** Arrived and completed over the whole run; everything else over the measured span. */
+    private Summary summary(long arrived, long completed, long arrivedMeasured, List<Second> timeline,
+                            List<Double> waits, ScaleHistory scaling, double replicaSeconds) {
         double replicaHours = replicaSeconds / 3600;
         return new Summary(arrived, completed,
                 timeline.stream().mapToInt(Second::queueLength).max().orElse(0),
@@ -102,9 +124,9 @@ public final class Simulation {
                 percentile95(waits.stream().mapToDouble(Double::doubleValue).toArray()),
                 timeline.stream().mapToInt(Second::desiredReplicas).max().orElse(0),
                 replicaHours,
-                arrived * workers.taskSeconds() / workers.concurrency() / 3600,
+                arrivedMeasured * workers.taskSeconds() / workers.concurrency() / 3600,
                 scaling.events(), scaling.reversals(), scaling.timeToScale(),
-                completed == 0 ? Double.NaN : replicaHours * pricePerReplicaHour / completed);
+                waits.isEmpty() ? Double.NaN : replicaHours * pricePerReplicaHour / waits.size());
     }
 
     /** Nearest rank; 0 for no samples. */

@@ -6,7 +6,9 @@ package io.celeryexporter.rehearsal;
  * @param idealReplicaHours arrived x task-seconds / concurrency / 3600: perfectly packed workers
  * @param scaleReversals    scaling steps that go the other way from the step before
  * @param timeToScaleSeconds from the first sync that wanted more replicas until that many were ready; NaN if none did
- * @param costPerTask       replica-hours x price / completed; NaN when nothing completed
+ * @param costPerTask       replica-hours x price / tasks started; NaN when none started
+ *
+ * <p>With {@code --measure-from}, everything but {@code arrived} and {@code completed} counts from that moment.
  */
 public record Summary(long arrived, long completed, long maxQueueLength, double maxOldestAgeSeconds,
                       double p95OldestAgeSeconds, double p95WaitSeconds, int maxReplicas, double replicaHours,

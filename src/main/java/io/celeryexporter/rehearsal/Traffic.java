@@ -4,6 +4,7 @@ import io.celeryexporter.load.RateProfile;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Random;
+import java.util.function.DoubleUnaryOperator;
 
 /**
  * Arrivals over time: a Poisson process whose rate follows a {@code load} profile, the guide's load test (50 tasks/s
@@ -34,28 +35,53 @@ public abstract class Traffic {
      */
     public static Traffic of(String name, double rate, Duration duration, long seed) {
         if (name.equals(GUIDE)) {
-            return new Poisson(RateProfile.CONSTANT, 50, 300, seed);
+            return new Poisson(t -> 50, 50, 300, seed);
+        }
+        if (name.equals(SINE)) {
+            throw new IllegalArgumentException("sine traffic needs its low rate and period: Traffic.sine");
         }
         try {
             RateProfile profile = RateProfile.valueOf(name.toUpperCase(Locale.ROOT));
-            return new Poisson(profile, rate, duration.toMillis() / 1000.0, seed);
+            double seconds = duration.toMillis() / 1000.0;
+            return new Poisson(t -> profile.rateAt(rate, Duration.ofMillis((long) (t * 1000)), duration),
+                    profile == RateProfile.BURST ? rate * 4 : rate, seconds, seed);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("unknown traffic profile '" + name
-                    + "': constant, burst, ramp or guide");
+                    + "': constant, burst, ramp, sine or guide");
         }
     }
 
-    /** A Poisson process at a profile's rate. */
+    public static final String SINE = "sine";
+
+    /**
+     * A daily-like swing: from {@code low} up to {@code high} tasks/s and back, once per {@code period}, starting at
+     * the low.
+     */
+    public static Traffic sine(double low, double high, Duration period, Duration duration, long seed) {
+        double p = period.toMillis() / 1000.0;
+        if (!(low >= 0 && high >= low && p > 0)) {
+            throw new IllegalArgumentException("sine traffic needs 0 <= low <= high and a positive period");
+        }
+        return new Poisson(t -> low + (high - low) * (1 - Math.cos(2 * Math.PI * t / p)) / 2, high,
+                duration.toMillis() / 1000.0, seed);
+    }
+
+    /** Any shape: the rate of each row of a {@link RateCurve} holds until the next row's time. */
+    public static Traffic curve(RateCurve curve, long seed) {
+        return new Poisson(curve::rateAt, curve.peak(), curve.duration(), seed);
+    }
+
+    /** A Poisson process whose rate varies over time, at most {@code peak}. */
     private static final class Poisson extends Traffic {
-        private final RateProfile profile;
-        private final double rate;
+        private final DoubleUnaryOperator rateAt;
+        private final double peak;
         private final double duration;
         private final Random random;
         private double next;
 
-        Poisson(RateProfile profile, double rate, double duration, long seed) {
-            this.profile = profile;
-            this.rate = rate;
+        Poisson(DoubleUnaryOperator rateAt, double peak, double duration, long seed) {
+            this.rateAt = rateAt;
+            this.peak = peak;
             this.duration = duration;
             this.random = new Random(seed);
             advance();
@@ -78,18 +104,15 @@ public abstract class Traffic {
             return t;
         }
 
-        /** Thinning: candidates at the profile's peak rate, each kept with probability rate(t) / peak. */
+        /** Thinning: candidates at the peak rate, each kept with probability rate(t) / peak. */
         private void advance() {
-            double peak = profile == RateProfile.BURST ? rate * 4 : rate;
             if (peak <= 0) {
                 next = Double.POSITIVE_INFINITY;
                 return;
             }
             do {
                 next += -Math.log(1 - random.nextDouble()) / peak;
-            } while (next < duration
-                    && random.nextDouble() * peak > profile.rateAt(rate, Duration.ofMillis((long) (next * 1000)),
-                    Duration.ofMillis((long) (duration * 1000))));
+            } while (next < duration && random.nextDouble() * peak > rateAt.applyAsDouble(next));
         }
     }
 

@@ -49,6 +49,7 @@ final class WorkerPool {
     private final Random random;
     private final List<Replica> replicas = new ArrayList<>();
     private int created;
+    private long started;
 
     WorkerPool(WorkerSettings settings, long seed) {
         this.settings = settings;
@@ -117,11 +118,27 @@ final class WorkerPool {
                         break dispatching;
                     }
                     waited.accept(now - arrival);
+                    started++;
                     r.busyUntil[s] = now + serviceTime();
                 }
             }
         }
         replicas.removeIf(r -> r.leaving && r.busy(now) == 0);
+    }
+
+    /** Slots of the ready replicas that are not leaving: the online workers' pool sizes. */
+    int readySlots(double now) {
+        return ready(now) * settings.concurrency();
+    }
+
+    /** Tasks the ready replicas that are not leaving work on now: what the online workers' heartbeats report. */
+    int executing(double now) {
+        return replicas.stream().filter(r -> !r.leaving && r.ready(now)).mapToInt(r -> r.busy(now)).sum();
+    }
+
+    /** Tasks started since the rehearsal began: what the workers' heartbeats count as {@code processed}. */
+    long started() {
+        return started;
     }
 
     /** Tasks being worked on now. */

@@ -12,16 +12,23 @@ import java.time.Duration;
  *                          {@code terminationGracePeriodSeconds} ({@code --worker.stop-grace})
  * @param visibilityTimeout kombu's {@code visibility_timeout}: held longer, a task is restored and may run twice
  *                          ({@code --broker.visibility-timeout})
+ * @param drainTime         how soon {@code celery_queue_required_replicas} drains a backlog ({@code --load.drain-time})
  */
 public record WorkersConfig(boolean enabled, WorkerGrouping grouping, Duration stopGrace,
-                            Duration visibilityTimeout) {
+                            Duration visibilityTimeout, Duration drainTime) {
 
     /** Kubernetes' default {@code terminationGracePeriodSeconds}. */
     public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(30);
     /** kombu's default {@code visibility_timeout}, unchanged from 5.2 to 5.6. */
     public static final Duration DEFAULT_VISIBILITY_TIMEOUT = Duration.ofHours(1);
+    /** Two HPA syncs: a burst's backlog asks for the replicas to drain it before the next pods could start. */
+    public static final Duration DEFAULT_DRAIN_TIME = Duration.ofSeconds(30);
     public static final WorkersConfig DEFAULT = new WorkersConfig(true, WorkerGrouping.DEFAULT, DEFAULT_STOP_GRACE,
-            DEFAULT_VISIBILITY_TIMEOUT);
+            DEFAULT_VISIBILITY_TIMEOUT, DEFAULT_DRAIN_TIME);
     public static final WorkersConfig OFF = new WorkersConfig(false, WorkerGrouping.DEFAULT, DEFAULT_STOP_GRACE,
-            DEFAULT_VISIBILITY_TIMEOUT);
+            DEFAULT_VISIBILITY_TIMEOUT, DEFAULT_DRAIN_TIME);
+
+    public WorkersConfig(boolean enabled, WorkerGrouping grouping, Duration stopGrace, Duration visibilityTimeout) {
+        this(enabled, grouping, stopGrace, visibilityTimeout, DEFAULT_DRAIN_TIME);
+    }
 }

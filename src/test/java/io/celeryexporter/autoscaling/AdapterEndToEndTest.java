@@ -12,7 +12,6 @@ import io.celeryexporter.celery.MessageDecoder;
 import io.celeryexporter.celery.PrioritySteps;
 import io.celeryexporter.exporter.Exporter;
 import io.celeryexporter.poll.ExporterConfig;
-import io.celeryexporter.web.ListenAddress;
 import io.celeryexporter.testing.Brokers;
 import io.celeryexporter.testing.CeleryRedis;
 import io.celeryexporter.testing.Eventually;
@@ -21,13 +20,20 @@ import io.celeryexporter.testing.Http;
 import io.celeryexporter.testing.Metrics;
 import io.celeryexporter.testing.PrometheusServer;
 import io.celeryexporter.testing.RedisServer;
+import io.celeryexporter.web.ListenAddress;
+import io.celeryexporter.workers.WorkersConfig;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,6 +57,8 @@ class AdapterEndToEndTest {
     private static double exportersStartedAt;
     private static double exportersFirstPolledAt;
     private static final List<Exporter> exporters = new ArrayList<>();
+    /** A worker of evaluation, 4 slots all busy, starting 4 tasks a second: what its heartbeats say. */
+    private static ScheduledExecutorService worker;
     private static FakeTarget pods;
     private static PrometheusServer prometheus;
     private static Adapter adapter;
@@ -70,11 +78,19 @@ class AdapterEndToEndTest {
                                 Map.of(MessageDecoder.SENTRY_ENQUEUED_TIME_HEADER, publishedAt)));
             }
         }
+        worker = Executors.newSingleThreadScheduledExecutor();
+        long[] processed = {0};
+        worker.scheduleAtFixedRate(() -> {
+            try (RedisClient client = redis.client()) {
+                client.publish(HEARTBEAT_CHANNEL, heartbeat(processed[0]));
+            }
+            processed[0] += 8;
+        }, 0, 2, TimeUnit.SECONDS);
         List<String> exporterTargets = new ArrayList<>();
         exportersStartedAt = System.currentTimeMillis() / 1000.0;
         for (int i = 0; i < 2; i++) { // two replicas: their series must not add up
             ExporterConfig config = new ExporterConfig(KeyNaming.withPrefix(""), PrioritySteps.ALL, List.of(),
-                    Duration.ofMillis(500), Duration.ofSeconds(30));
+                    Duration.ofMillis(500), Duration.ofSeconds(30)).withWorkers(WorkersConfig.DEFAULT);
             Exporter exporter = Exporter.start(Brokers.connect(redis.url(), Duration.ofSeconds(2)), redis.url(), config,
                     new MessageDecoder(List.of(MessageDecoder.SENTRY_ENQUEUED_TIME_HEADER)),
                     ListenAddress.parse("127.0.0.1:0"), "test");
@@ -90,12 +106,29 @@ class AdapterEndToEndTest {
         adapter = Adapter.load(Path.of("prometheus-adapter/config.yaml"));
         Eventually.await(Duration.ofSeconds(90), "both exporters scraped, and the pods' samples up to the present",
                 () -> prometheus.query("celery_queue_length{queue_name=\"evaluation\"}").size() == 2
+                        && prometheus.query("celery_queue_required_replicas{queue_name=\"evaluation\"}").size() == 2
                         && prometheus.query("time() - timestamp(http_requests_total) < 5").size() == PODS.size()
                         && prometheus.query("count_over_time(http_requests_total[2m]) > 10").size() == PODS.size());
     }
 
+    private static final byte[] HEARTBEAT_CHANNEL = "/0.celeryev/worker.heartbeat".getBytes(StandardCharsets.UTF_8);
+
+    /** A worker's heartbeat envelope, as a Celery 5.2.6 worker with x_worker_info publishes it. */
+    private static byte[] heartbeat(long processed) {
+        String body = "{\"hostname\": \"celery@dispatcher-7d9f8c6b5-bbbbb\", \"freq\": 2.0, \"active\": 4,"
+                + " \"processed\": " + processed + ", \"x_worker_info\": {\"queues\": [\"evaluation\"],"
+                + " \"concurrency\": 4, \"prefetch_multiplier\": 4, \"acks_late\": false},"
+                + " \"type\": \"worker-heartbeat\"}";
+        return ("{\"body\": \"" + Base64.getEncoder().encodeToString(body.getBytes(StandardCharsets.UTF_8))
+                + "\", \"content-type\": \"application/json\", \"properties\": {\"body_encoding\": \"base64\"}}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
     @AfterAll
     static void stop() throws Exception {
+        if (worker != null) {
+            worker.shutdownNow();
+        }
         if (prometheus != null) {
             prometheus.close();
         }
@@ -202,22 +235,41 @@ class AdapterEndToEndTest {
         assertEquals((int) Math.ceil(3 * average / 100), ControllerModel.firstSync(hpa, 3, m -> average));
     }
 
+    /**
+     * The worker runs 4 tasks at once and starts 4 a second: 1 s a task. The 250 queued ask for their drain within
+     * 30 s: 1 s x (4/s + 250 / 30 s) / 4 slots = 3.08 workers at 100 % busy.
+     */
+    private static final double REQUIRED = (4 + 250 / 30.0) / 4;
+
     @Test
-    void compositeHpaTakesTheLargestOfCpuQueueAndAge() throws Exception {
+    void loadHpaAsksForTheWorkersTheQueueNeeds() throws Exception {
+        MetricSpec metric = Manifests.hpa(Path.of("hpa/load.yaml")).getSpec().getMetrics().get(0);
+        HpaSpec hpa = ControllerModel.spec("hpa/load.yaml");
+        double required = external(metric);
+        // the start rate is counted from heartbeats 2 s apart over a minute: within a few percent
+        assertEquals(REQUIRED, required, 0.1 * REQUIRED, "required replicas");
+        assertEquals((int) Math.ceil(required), ControllerModel.proposal(hpa, 0, 2, required), "AverageValue 1");
+        assertEquals(4, ControllerModel.firstSync(hpa, 2, m -> required), "ceil(3.08), within +10 pods a sync");
+    }
+
+    @Test
+    void compositeHpaTakesTheLargestOfCpuLoadAndAge() throws Exception {
         List<MetricSpec> metrics = Manifests.hpa(Path.of("hpa/composite.yaml")).getSpec().getMetrics();
         HpaSpec hpa = ControllerModel.spec("hpa/composite.yaml");
         double cpuUtilization = 35; // percent of requests, as metrics-server would report for 4 pods
-        double length = external(metrics.get(1));
+        double required = external(metrics.get(1));
         double age = external(metrics.get(2));
         assertEquals(2, ControllerModel.proposal(hpa, 0, 4, cpuUtilization), "ceil(4 x 35 / 90)");
-        assertEquals(13, ControllerModel.proposal(hpa, 1, 4, length), "ceil(250 / 20)");
-        assertEquals((int) Math.ceil(4 * age / 30), ControllerModel.proposal(hpa, 2, 4, age), "Value: 4 x age / 30 s");
+        assertEquals((int) Math.ceil(required), ControllerModel.proposal(hpa, 1, 4, required), "AverageValue 1");
+        int ageProposal = (int) Math.ceil(4 * age / 30);
+        assertEquals(ageProposal, ControllerModel.proposal(hpa, 2, 4, age), "Value: 4 x age / 30 s");
         int desired = ControllerModel.firstSync(hpa, 4, m -> switch (m) {
             case 0 -> cpuUtilization;
-            case 1 -> length;
+            case 1 -> required;
             default -> age;
         });
-        assertEquals(8, desired, "the largest proposal is at least 13; the scaleUp policy allows 4 + 4");
+        assertEquals(Math.min(4 + 10, Math.max(4, ageProposal)), desired,
+                "the largest proposal, the oldest age's (the tasks were published a minute ago), within +10 pods");
     }
 
     /** Every prometheus trigger of every ScaledObject in keda/, as KEDA runs it: one element, and what it is. */
@@ -237,7 +289,10 @@ class AdapterEndToEndTest {
             }
         }
         assertEquals(250, values.get("queue-length/queue_length"), "two exporter replicas, counted once");
-        assertEquals(250, values.get("composite/queue_length"));
+        assertEquals(250, values.get("composite/backlog"), "nothing prefetched: the queue");
+        assertEquals(250, values.get("load/backlog"));
+        assertEquals(REQUIRED, values.get("load/required_replicas"), 0.1 * REQUIRED);
+        assertEquals(values.get("load/required_replicas"), values.get("composite/required_replicas"), 0.1 * REQUIRED);
         assertEquals(250, values.get("http-latency/queue_length"));
         double age = values.get("wait-time/oldest_task_age");
         assertTrue(age >= PUBLISHED_SECONDS_AGO && age < PUBLISHED_SECONDS_AGO + 60, "age " + age);
@@ -246,12 +301,10 @@ class AdapterEndToEndTest {
 
         assertEquals(25, ControllerModel.proposal(kedaHpa("queue-length"), 0, 1, 250), "ceil(250 / 10)");
         assertEquals((int) Math.ceil(3 * age / 5), ControllerModel.proposal(kedaHpa("wait-time"), 0, 3, age));
-        KedaAutoscaler composite = (KedaAutoscaler) AutoscalerFiles.read(Path.of("keda/composite.yaml"), 15,
-                ReplicaCalculator.Settings.DEFAULT);
-        double formula = composite.spec().modifiers().formula().evaluate(Map.of("queue_length", 250.0,
-                "oldest_task_age", values.get("composite/oldest_task_age")));
-        assertEquals(25, formula, 1e-9, "the oldest task waited over 30 s: 250 tasks at 10 per replica");
-        assertEquals(25, ControllerModel.proposal(composite.hpa(), 1, 1, formula), "the formula's metric, after CPU");
+        double required = values.get("load/required_replicas");
+        assertEquals((int) Math.ceil(required), ControllerModel.proposal(kedaHpa("load"), 0, 1, required));
+        assertEquals(5, ControllerModel.proposal(kedaHpa("load"), 1, 1, 250), "the backlog: ceil(250 / 50)");
+        assertEquals(5, ControllerModel.proposal(kedaHpa("composite"), 1, 1, 250));
         assertEquals(3, ControllerModel.proposal(kedaHpa("http-latency"), 0, 3, 0.4875),
                 "p95 0.4875 s against 0.5 s is within the 10 % tolerance: keep 3");
     }

@@ -98,7 +98,7 @@ class WorkerMetricsTest {
                         "the queue and the prefetched; not the orphans, not the ETA task");
                 assertEquals(0, m.value("celery_queue_backlog{queue_name=\"idle\"}").orElseThrow());
                 assertEquals((0 + 15) / 2.0, m.value("celery_queue_load{" + q + "}").orElseThrow(),
-                        "(executing + backlog) / the worker's 2 slots");
+                        "(executing + backlog) / the worker's 2 slots, the same at every poll of the window");
                 assertFalse(m.value("celery_queue_load{queue_name=\"idle\"}").isPresent(), "no worker consumes idle");
                 assertEquals(1, m.value("celery_queue_held_attribution_info{queue_name=\"idle\",tier=\"certain\"}")
                         .orElseThrow(), "no live worker consumes idle");

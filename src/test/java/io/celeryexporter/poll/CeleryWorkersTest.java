@@ -350,9 +350,8 @@ class CeleryWorkersTest {
                 assertEquals(HeldSplit.Tier.CAPACITY, held.tier(), "both advertise their slots: " + r);
                 assertEquals(2, r.workers().groups().get(0).online(), r.toString());
                 assertEquals(4, r.workers().groups().get(0).slots(), r.toString());
-                QueueStats q = r.queues().get(0);
-                long executing = r.workers().groups().get(0).executing();
-                assertEquals((executing + q.backlog()) / 4.0, q.load(), 1e-12, "the load: " + r);
+                Double load = r.queues().get(0).load().load();
+                assertTrue(load != null && load >= 0 && load < 1, "2 workers keep up with 20 tasks/s: " + r);
             }
         }
     }

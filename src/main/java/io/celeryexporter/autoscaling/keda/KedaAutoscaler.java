@@ -26,8 +26,18 @@ import java.util.Optional;
  */
 public final class KedaAutoscaler implements Autoscaler {
 
-    /** A trigger as a metric: its name, the series it reads, its threshold, and when it counts as active. */
-    public record Trigger(MetricSpec metric, double activationThreshold) {
+    /**
+     * A trigger as a metric: its name, the series it reads, its threshold, and when it counts as active.
+     *
+     * @param emptyIsZero a prometheus trigger's {@code ignoreNullValues} (KEDA's default, true): a query that returns
+     *                    no series reads 0, not a failure
+     */
+    public record Trigger(MetricSpec metric, double activationThreshold, boolean emptyIsZero) {
+
+        public Trigger(MetricSpec metric, double activationThreshold) {
+            this(metric, activationThreshold, false);
+        }
+
         boolean isResource() {
             return metric.source() == MetricSpec.Source.RESOURCE;
         }
@@ -123,7 +133,8 @@ public final class KedaAutoscaler implements Autoscaler {
     }
 
     @Override
-    public int tick(double now, int specReplicas, int statusReplicas, List<Pod> pods, MetricSource inputs) {
+    public int tick(double now, int specReplicas, int statusReplicas, List<Pod> pods, MetricSource prometheus) {
+        MetricSource inputs = asScalersRead(prometheus);
         int replicas = specReplicas;
         if (now >= nextPoll) {
             nextPoll = now + spec.pollingInterval();
@@ -147,6 +158,18 @@ public final class KedaAutoscaler implements Autoscaler {
     @Override
     public boolean syncedLastTick() {
         return hpa.syncedLastTick();
+    }
+
+    /** The triggers' values as KEDA's scalers read them: an empty result reads 0 where {@code ignoreNullValues}. */
+    private MetricSource asScalersRead(MetricSource prometheus) {
+        return metric -> {
+            Optional<MetricReading> reading = prometheus.read(metric);
+            if (reading.isEmpty() && spec.triggers().stream()
+                    .anyMatch(t -> t.emptyIsZero() && t.metric().name().equals(metric.name()))) {
+                return Optional.of(new MetricReading.Total(0));
+            }
+            return reading;
+        };
     }
 
     /** Active when any non-resource trigger, or the formula, is above its activation threshold. */
@@ -217,7 +240,8 @@ public final class KedaAutoscaler implements Autoscaler {
         List<MetricSpec> retargeted = MetricSpec.retarget(inputs(), input, value);
         List<Trigger> triggers = new ArrayList<>();
         for (int i = 0; i < spec.triggers().size(); i++) {
-            triggers.add(new Trigger(retargeted.get(i), spec.triggers().get(i).activationThreshold()));
+            Trigger old = spec.triggers().get(i);
+            triggers.add(new Trigger(retargeted.get(i), old.activationThreshold(), old.emptyIsZero()));
         }
         return new KedaAutoscaler(spec.withTriggers(triggers), syncPeriod, settings);
     }

@@ -268,9 +268,14 @@ public final class AutoscalerFiles {
                         ? quantity(file, at + ".metadata.activationThreshold", metadata.get("activationThreshold"))
                         : 0;
                 MetricSpec.TargetType targetType = metricType(file, at + ".metricType", t.metricType());
+                String ignoreNull = metadata.getOrDefault("ignoreNullValues", "true"); // KEDA's default
+                if (!ignoreNull.equals("true") && !ignoreNull.equals("false")) {
+                    throw new ManifestException(file, at + ".metadata.ignoreNullValues",
+                            "\"true\" or \"false\", not \"" + ignoreNull + "\"");
+                }
                 yield new KedaAutoscaler.Trigger(new MetricSpec(MetricSpec.Source.EXTERNAL, name,
                         series.find() ? series.group() : null, new MetricSpec.Target(targetType, threshold)),
-                        activation);
+                        activation, ignoreNull.equals("true"));
             }
             case "cpu", "memory" -> {
                 String value = require(file, at + ".metadata.value", metadata.get("value"));

@@ -62,16 +62,36 @@ class KedaAutoscalerTest {
     }
 
     @Test
-    void theShippedCompositeGeneratesOneFormulaMetricAndKeepsCpuApart() throws Exception {
+    void theShippedCompositeGeneratesAMetricPerTrigger() throws Exception {
         KedaAutoscaler keda = (KedaAutoscaler) AutoscalerFiles.read(Path.of("keda/composite.yaml"), 15,
                 ReplicaCalculator.Settings.DEFAULT);
-        List<MetricSpec> metrics = keda.hpa().metrics();
-        assertEquals(2, metrics.size(), "CPU, and the formula's composite metric: " + metrics);
-        assertEquals(MetricSpec.Source.RESOURCE, metrics.get(0).source());
-        assertEquals(new MetricSpec.Target(MetricSpec.TargetType.UTILIZATION, 90), metrics.get(0).target());
-        assertEquals(MetricSpec.Source.EXTERNAL, metrics.get(1).source());
-        assertEquals(new MetricSpec.Target(MetricSpec.TargetType.AVERAGE_VALUE, 1), metrics.get(1).target());
+        assertEquals(List.of(
+                new MetricSpec(MetricSpec.Source.EXTERNAL, "required_replicas", "celery_queue_required_replicas",
+                        new MetricSpec.Target(MetricSpec.TargetType.AVERAGE_VALUE, 1)),
+                new MetricSpec(MetricSpec.Source.EXTERNAL, "backlog", "celery_queue_backlog",
+                        new MetricSpec.Target(MetricSpec.TargetType.AVERAGE_VALUE, 50)),
+                new MetricSpec(MetricSpec.Source.RESOURCE, "cpu", "cpu",
+                        new MetricSpec.Target(MetricSpec.TargetType.UTILIZATION, 90))), keda.hpa().metrics());
+        assertEquals(List.of(true, false, false), keda.spec().triggers().stream()
+                .map(KedaAutoscaler.Trigger::emptyIsZero).toList(), "ignoreNullValues, as each trigger sets it");
         assertEquals(4, keda.spec().fallback().replicas());
+    }
+
+    @Test
+    void anEmptyResultReadsZeroWhereIgnoreNullValuesSaysSoAsByDefault() throws Exception {
+        KedaAutoscaler keda = read(HEAD + "  minReplicaCount: 1\n  maxReplicaCount: 20\n"
+                + "  fallback: {failureThreshold: 1, replicas: 6}\n  triggers:\n"
+                + prometheus("q", "max(celery_queue_required_replicas)", "1", ""));
+        MetricSource empty = m -> Optional.empty();
+        int replicas = 4;
+        List<Integer> seen = new ArrayList<>();
+        for (int t = 0; t <= 400; t++) {
+            replicas = keda.tick(t, replicas, replicas, pods(replicas), empty);
+            seen.add(replicas);
+        }
+        assertTrue(seen.stream().allMatch(r -> r <= 4), "never the fallback's 6: " + seen);
+        assertEquals(1, replicas, "KEDA's default ignoreNullValues: true: a 0, down to 1 after the legacy 5-minute"
+                + " window");
     }
 
     @Test
@@ -116,8 +136,8 @@ class KedaAutoscalerTest {
     void fallbackReplicasReplaceAnUnreadableTriggerAfterItsThreshold() throws Exception {
         KedaAutoscaler keda = read(HEAD + "  minReplicaCount: 1\n  maxReplicaCount: 20\n"
                 + "  fallback: {failureThreshold: 3, replicas: 6}\n  triggers:\n"
-                + prometheus("q", "max(celery_queue_length)", "10", ""));
-        MetricSource broken = m -> Optional.empty();
+                + prometheus("q", "max(celery_queue_length)", "10", "        ignoreNullValues: \"false\""));
+        MetricSource broken = m -> Optional.empty(); // no value: an error only where empty results are
         int replicas = 2;
         List<Integer> afterEachSync = new ArrayList<>();
         for (int t = 0; t <= 60; t++) {
