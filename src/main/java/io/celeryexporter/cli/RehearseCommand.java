@@ -14,6 +14,7 @@ import io.celeryexporter.rehearsal.RecordedArrivals;
 import io.celeryexporter.rehearsal.Replay;
 import io.celeryexporter.rehearsal.ServiceTimeEstimate;
 import io.celeryexporter.rehearsal.Simulation;
+import io.celeryexporter.rehearsal.RateCurve;
 import io.celeryexporter.rehearsal.Traffic;
 import io.celeryexporter.rehearsal.WorkerSettings;
 import io.celeryexporter.rehearsal.live.LiveRehearsal;
@@ -55,12 +56,35 @@ public final class RehearseCommand implements Callable<Integer> {
     int initialReplicas;
 
     @Option(names = "--traffic", paramLabel = "PROFILE",
-            description = "Simulate: constant, burst, ramp (as in load) or guide (50 tasks/s for 300 s).")
+            description = {"Simulate: constant, burst, ramp (as in load), sine (--rate-low to --rate and back every",
+                "--period) or guide (50 tasks/s for 300 s)."})
     String traffic;
 
+    @Option(names = "--traffic-file", paramLabel = "RATES.csv",
+            description = "Simulate any shape: rows of time_s,rate, each rate holding until the next row's time.")
+    Path trafficFile;
+
     @Option(names = "--rate", defaultValue = "50", paramLabel = "PER_SECOND",
-            description = "Average arrivals per second. Default: ${DEFAULT-VALUE}.")
+            description = "Average arrivals per second (sine: the peak). Default: ${DEFAULT-VALUE}.")
     double rate;
+
+    @Option(names = "--rate-low", defaultValue = "10", paramLabel = "PER_SECOND",
+            description = "With --traffic sine: the trough. Default: ${DEFAULT-VALUE}.")
+    double rateLow;
+
+    @Option(names = "--period", defaultValue = "10m", converter = DurationConverter.class,
+            description = "With --traffic sine: from trough to trough. Default: ${DEFAULT-VALUE}.")
+    Duration period;
+
+    @Option(names = "--measure-from", defaultValue = "0s", converter = DurationConverter.class,
+            description = {"Summarise from this time on (the timeline and chart still start at 0), so that a cold",
+                "start does not hide how a steady load is held. Default: ${DEFAULT-VALUE}."})
+    Duration measureFrom;
+
+    @Option(names = "--load.drain-time", paramLabel = "DURATION", defaultValue = "30s",
+            converter = DurationConverter.class,
+            description = "The exporter's --load.drain-time, for celery_queue_required_replicas. Default: ${DEFAULT-VALUE}.")
+    Duration drainTime;
 
     @Option(names = "--duration", defaultValue = "5m", converter = DurationConverter.class,
             description = "Traffic duration (replay: how long to run). Default: ${DEFAULT-VALUE}.")
@@ -80,12 +104,13 @@ public final class RehearseCommand implements Callable<Integer> {
             description = "From desired to taking tasks. Default: ${DEFAULT-VALUE}.")
     Duration podStartup;
 
-    @Option(names = "--cpu-request", defaultValue = "500", paramLabel = "MILLICORES",
-            description = "A replica's CPU request. Default: ${DEFAULT-VALUE}m.")
+    @Option(names = "--cpu-request", defaultValue = "500m", paramLabel = "CPU", converter = CpuQuantityConverter.class,
+            description = "A replica's CPU request, as Kubernetes writes it (500m, 0.5). Default: ${DEFAULT-VALUE}.")
     double cpuRequest;
 
-    @Option(names = "--cpu-per-busy-slot", defaultValue = "100", paramLabel = "MILLICORES",
-            description = "CPU one busy slot burns. Default: ${DEFAULT-VALUE}m.")
+    @Option(names = "--cpu-per-busy-slot", defaultValue = "100m", paramLabel = "CPU",
+            converter = CpuQuantityConverter.class,
+            description = "CPU one busy slot burns (10m for an I/O-bound worker). Default: ${DEFAULT-VALUE}.")
     double cpuPerBusySlot;
 
     @Option(names = "--poll-interval", defaultValue = "2s", converter = DurationConverter.class,
@@ -181,9 +206,10 @@ public final class RehearseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if ((replay != null ? 1 : 0) + (traffic != null ? 1 : 0) + (trafficFromPrometheus != null ? 1 : 0) != 1) {
-            throw new IllegalArgumentException("give one of --replay METRICS.csv, --traffic PROFILE or"
-                    + " --traffic-from-prometheus URL");
+        if ((replay != null ? 1 : 0) + (traffic != null ? 1 : 0) + (trafficFile != null ? 1 : 0)
+                + (trafficFromPrometheus != null ? 1 : 0) != 1) {
+            throw new IllegalArgumentException("give one of --replay METRICS.csv, --traffic PROFILE, --traffic-file"
+                    + " RATES.csv or --traffic-from-prometheus URL");
         }
         if (!List.of("table", "json", "csv").contains(output)) {
             throw new IllegalArgumentException("-o must be table, json or csv, not '" + output + "'");
@@ -215,15 +241,15 @@ public final class RehearseCommand implements Callable<Integer> {
             default -> RehearsalOutput.table(out, model.name(), result.summary());
         }
         if (chart != null) {
-            Files.writeString(chart, Chart.svg(model.name() + ": " + (traffic != null ? traffic + " traffic"
+            Files.writeString(chart, Chart.svg(model.name() + ": " + (traffic != null ? traffic + " traffic" : trafficFile != null ? trafficFile.getFileName() + " traffic"
                     : "traffic recorded for queue " + queue), result.timeline()));
         }
         return ExitCodes.OK;
     }
 
     private int live(Autoscaler model, PrintWriter out) {
-        if (traffic == null) {
-            throw new IllegalArgumentException("--live needs --traffic PROFILE");
+        if (traffic == null && trafficFile == null) {
+            throw new IllegalArgumentException("--live needs --traffic PROFILE or --traffic-file RATES.csv");
         }
         if (queue == null || queue.isBlank()) {
             throw new IllegalArgumentException("--live needs --queue NAME");
@@ -330,11 +356,24 @@ public final class RehearseCommand implements Callable<Integer> {
         WorkerSettings workers = new WorkerSettings(concurrency, serviceSeconds, taskDistribution.equals("exponential"),
                 podStartup.toMillis() / 1000.0, cpuRequest, cpuPerBusySlot);
         PipelineSettings pipeline = new PipelineSettings(pollInterval.toMillis() / 1000.0,
-                scrape.toMillis() / 1000.0, syncPeriod.toMillis() / 1000.0);
-        return new Simulation(workers, pipeline, price);
+                scrape.toMillis() / 1000.0, syncPeriod.toMillis() / 1000.0, drainTime.toMillis() / 1000.0);
+        if (drainTime.isZero()) {
+            throw new IllegalArgumentException("--load.drain-time must be positive");
+        }
+        return new Simulation(workers, pipeline, price, measureFrom.toMillis() / 1000.0);
     }
 
     private Traffic traffic(PrintWriter err) {
+        if (trafficFile != null) {
+            try {
+                return Traffic.curve(RateCurve.parse(Files.readAllLines(trafficFile)), seed);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read --traffic-file " + trafficFile + ": " + e.getMessage());
+            }
+        }
+        if (Traffic.SINE.equals(traffic)) {
+            return Traffic.sine(rateLow, rate, period, duration, seed);
+        }
         if (trafficFromPrometheus == null) {
             return Traffic.of(traffic, rate, duration, seed);
         }

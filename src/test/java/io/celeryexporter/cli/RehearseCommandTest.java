@@ -107,4 +107,43 @@ class RehearseCommandTest {
             assertTrue(r.err().contains(expected[i]), r.err());
         }
     }
+
+    @Test
+    void theSteadyLoadShapesAndKubernetesCpuQuantities() throws Exception {
+        CliResult sine = run("rehearse", "--autoscaler", "hpa/load.yaml", "--traffic", "sine", "--rate-low", "10",
+                "--rate", "50", "--period", "10m", "--duration", "30m", "--measure-from", "5m",
+                "--cpu-per-busy-slot", "10m", "--cpu-request", "0.5", "-o", "json");
+        assertEquals(0, sine.code(), sine.err());
+        assertTrue(sine.out().contains("\"scale_reversals\": 5,"), "as SteadyLoadRehearsalTest: " + sine.out());
+        Path rates = dir.resolve("rates.csv");
+        Files.writeString(rates, "time_s,rate\n0,10\n300,40\n600,0\n");
+        CliResult file = run("rehearse", "--autoscaler", "hpa/load.yaml", "--traffic-file", rates.toString(), "-o",
+                "json");
+        assertEquals(0, file.code(), file.err());
+        long arrived = Long.parseLong(file.out().replaceAll("(?s).*\"arrived\": (\\d+).*", "$1"));
+        assertTrue(Math.abs(arrived - (300 * 10 + 300 * 40)) < 0.03 * 15_000, "about 15,000 arrivals: " + arrived);
+    }
+
+    @Test
+    void badTrafficFilesAndQuantitiesGetOneLine() throws Exception {
+        Path rates = dir.resolve("bad.csv");
+        Files.writeString(rates, "time_s,rate\n0,10\n30,fast\n");
+        for (String[] args : new String[][] {
+            {"--traffic-file", rates.toString()},
+            {"--traffic", "constant", "--cpu-per-busy-slot", "lots"},
+            {"--traffic", "sine", "--rate-low", "60", "--rate", "50"}}) {
+            String[] full = new String[args.length + 3];
+            full[0] = "rehearse";
+            full[1] = "--autoscaler";
+            full[2] = "hpa/load.yaml";
+            System.arraycopy(args, 0, full, 3, args.length);
+            CliResult r = run(full);
+            assertEquals(ExitCodes.USAGE, r.code(), r.all());
+            assertTrue(r.err().startsWith("error: "), r.err());
+            assertTrue(!r.all().contains("\tat "), "no stack trace: " + r.all());
+        }
+        Files.writeString(rates, "time_s,rate\n0,10\n30,fast\n");
+        assertTrue(run("rehearse", "--autoscaler", "hpa/load.yaml", "--traffic-file", rates.toString()).err()
+                .contains("--traffic-file line 3 is not time_s,rate: '30,fast'"));
+    }
 }
