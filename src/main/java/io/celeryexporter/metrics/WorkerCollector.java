@@ -120,12 +120,11 @@ public final class WorkerCollector implements MultiCollector {
             if (!q.heldInUse()) {
                 continue; // nothing ever held: 7 series of zeros per idle queue are not worth it at 10,000 queues
             }
-            held.add(point(Labels.of(QUEUE, q.name(), STATE, "prefetched"), s.prefetched()));
-            held.add(point(Labels.of(QUEUE, q.name(), STATE, "running"), s.running()));
-            held.add(point(Labels.of(QUEUE, q.name(), STATE, "orphaned"), s.orphaned()));
-            oldest.add(point(Labels.of(QUEUE, q.name(), STATE, "prefetched"), s.oldestPrefetchedAge()));
-            oldest.add(point(Labels.of(QUEUE, q.name(), STATE, "running"), s.oldestRunningAge()));
-            oldest.add(point(Labels.of(QUEUE, q.name(), STATE, "orphaned"), s.oldestOrphanedAge()));
+            for (HeldSplit.State state : HeldSplit.State.values()) {
+                Labels labels = Labels.of(QUEUE, q.name(), STATE, state.label());
+                held.add(point(labels, s.count(state)));
+                oldest.add(point(labels, s.oldestAge(state)));
+            }
             overdue.add(point(Labels.of(QUEUE, q.name()), s.overdue()));
         }
         out.metricSnapshot(gauge("celery_queue_backlog",
@@ -139,7 +138,8 @@ public final class WorkerCollector implements MultiCollector {
                         + " unknown), so an autoscaler holds.", null, load));
         out.metricSnapshot(gauge("celery_queue_required_replicas",
                 "Workers the queue needs at 100 % busy, from Little's law over the last minute: mean task time x"
-                        + " (start rate + backlog / --load.drain-time) / slots per worker. What an HPA should scale"
+                        + " (arrival rate, or start rate where more, + backlog / --load.drain-time) / slots per"
+                        + " worker. What an HPA should scale"
                         + " on (AverageValue: its target is the busy share to keep). Absent where celery_queue_load"
                         + " is, in the first 10 s of a window, and while tasks wait but none starts.", null,
                 required));

@@ -18,6 +18,32 @@ import java.util.Locale;
 public record HeldSplit(Tier tier, long prefetched, long running, long orphaned, long overdue,
                         double oldestPrefetchedAge, double oldestRunningAge, double oldestOrphanedAge) {
 
+    /** What a reserved task is, by what holds it. */
+    public enum State {
+        PREFETCHED, RUNNING, ORPHANED;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    public long count(State state) {
+        return switch (state) {
+            case PREFETCHED -> prefetched;
+            case RUNNING -> running;
+            case ORPHANED -> orphaned;
+        };
+    }
+
+    /** Seconds since the oldest task in that state was received; 0 when none. */
+    public double oldestAge(State state) {
+        return switch (state) {
+            case PREFETCHED -> oldestPrefetchedAge;
+            case RUNNING -> oldestRunningAge;
+            case ORPHANED -> oldestOrphanedAge;
+        };
+    }
+
     /** How the unacknowledged tasks were attributed to workers. */
     public enum Tier {
         /** Every task matched to the worker that received it, by its task events ({@code -E}): exact. */

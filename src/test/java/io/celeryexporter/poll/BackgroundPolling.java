@@ -7,6 +7,7 @@ import io.celeryexporter.celery.PrioritySteps;
 import io.celeryexporter.tracking.PollClock;
 import io.celeryexporter.tracking.QueueWait;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -16,6 +17,8 @@ final class BackgroundPolling implements AutoCloseable {
     final AtomicReference<QueueStats> last = new AtomicReference<>();
     /** The whole result of the last poll. */
     final AtomicReference<PollResult> lastResult = new AtomicReference<>();
+    /** Every poll's result, oldest first. */
+    private final List<PollResult> history = new ArrayList<>();
     final PollCounters counters = new PollCounters();
     private final Thread thread;
     private final Poller poller;
@@ -46,8 +49,24 @@ final class BackgroundPolling implements AutoCloseable {
     }
 
     private void keep(PollResult result) {
+        synchronized (history) {
+            history.add(result);
+        }
         lastResult.set(result);
         last.set(result.queues().get(0));
+    }
+
+    /** The results of the polls from the {@code from}-th on. */
+    List<PollResult> history(int from) {
+        synchronized (history) {
+            return List.copyOf(history.subList(from, history.size()));
+        }
+    }
+
+    int polls() {
+        synchronized (history) {
+            return history.size();
+        }
     }
 
     QueueWait waiting() {

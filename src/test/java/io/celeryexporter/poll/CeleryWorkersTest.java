@@ -37,58 +37,35 @@ class CeleryWorkersTest {
     private static final Duration VISIBILITY = Duration.ofSeconds(10);
     private static final String DISPATCHER = "celery@dispatcher-7d9f8c6b5-";
 
-    /** Every poll's result, polled in the background as the exporter polls. */
+    /** Every poll's result, polled in the background as the exporter polls, with the worker side on. */
     private static final class Polls implements AutoCloseable {
-        final Poller poller;
-        final PollCounters counters = new PollCounters();
-        final List<PollResult> seen = new ArrayList<>();
-        private final Thread thread;
-        private volatile boolean stop;
+        final BackgroundPolling polling;
+        final PollCounters counters;
 
         Polls(RedisBroker broker, String queue) {
             this(broker, queue, "");
         }
 
         Polls(RedisBroker broker, String queue, String keyPrefix) {
-            ExporterConfig config = new ExporterConfig(KeyNaming.withPrefix(keyPrefix), PrioritySteps.KOMBU_DEFAULT,
-                    List.of(queue), POLL, Duration.ofSeconds(30), ExporterConfig.TaskBreakdownConfig.OFF)
+            polling = new BackgroundPolling(broker, new ExporterConfig(KeyNaming.withPrefix(keyPrefix),
+                    PrioritySteps.KOMBU_DEFAULT, List.of(queue), POLL, Duration.ofSeconds(30),
+                    ExporterConfig.TaskBreakdownConfig.OFF)
                     .withFlows(ExporterConfig.Flows.AUTO)
                     .withWorkers(new WorkersConfig(true, WorkerGrouping.DEFAULT, WorkersConfig.DEFAULT_STOP_GRACE,
-                            VISIBILITY));
-            poller = new Poller(broker, config, new MessageDecoder(List.of()), counters, PollClock.system());
-            thread = new Thread(() -> {
-                while (!stop) {
-                    PollResult r = poller.poll();
-                    synchronized (seen) {
-                        seen.add(r);
-                    }
-                    try {
-                        Thread.sleep(POLL.toMillis());
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }, "test-poller");
-            thread.setDaemon(true);
-            thread.start();
+                            VISIBILITY)));
+            counters = polling.counters;
         }
 
         PollResult last() {
-            synchronized (seen) {
-                return seen.isEmpty() ? null : seen.get(seen.size() - 1);
-            }
+            return polling.lastResult.get();
         }
 
         int count() {
-            synchronized (seen) {
-                return seen.size();
-            }
+            return polling.polls();
         }
 
         List<PollResult> since(int from) {
-            synchronized (seen) {
-                return List.copyOf(seen.subList(from, seen.size()));
-            }
+            return polling.history(from);
         }
 
         QueueStats queue() {
@@ -116,13 +93,7 @@ class CeleryWorkersTest {
 
         @Override
         public void close() {
-            stop = true;
-            try {
-                thread.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            poller.close();
+            polling.close();
         }
     }
 
