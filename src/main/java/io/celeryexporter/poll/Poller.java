@@ -12,10 +12,8 @@ import io.celeryexporter.tracking.QueueWait;
 import io.celeryexporter.tracking.TaskNameRuns;
 import io.celeryexporter.tracking.TaskNames;
 import io.celeryexporter.tracking.WaitHistogram;
-import io.celeryexporter.workers.HeldSplit;
-import io.celeryexporter.workers.HeldTasks;
 import io.celeryexporter.workers.LoadSignals;
-import io.celeryexporter.workers.QueueDemand;
+import io.celeryexporter.workers.QueueWorkers;
 import io.celeryexporter.workers.WorkersView;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,10 +48,7 @@ public final class Poller implements PollSource, AutoCloseable {
     /** Null with the worker side off, and until the broker has answered a first poll. */
     private WorkerEvents workerEvents;
     private List<String> watchedQueues = List.of();
-    /** Each queue's load signals, over the last minute. */
-    private final Map<String, LoadSignals> loads = new HashMap<>();
-    /** Queues workers have held a task of since the start: the ones whose split gets series. */
-    private final Set<String> heldInUse = new HashSet<>();
+    private final QueueWorkers queueWorkers;
 
     private RoutingTable routing = RoutingTable.EMPTY;
     private double nextDiscovery = Double.NEGATIVE_INFINITY;
@@ -70,11 +65,16 @@ public final class Poller implements PollSource, AutoCloseable {
         this.events = new KeyspaceEvents(broker, config.flows(), config.naming().keyPattern(), clock,
                 counters.flows());
         this.taskEvents = new TaskEvents(broker, config.naming(), clock, counters);
+        this.queueWorkers = new QueueWorkers(config.workers());
     }
 
     /** One queue as read, before the unacked tally adds its reserved and scheduled counts. */
     private record QueueReading(String name, TreeMap<Integer, Long> lengthByStep, Set<Integer> stepsInUse,
-                                QueueWait waiting, Map<String, Long> tasksByName) {}
+                                QueueWait waiting, Map<String, Long> tasksByName) {
+        long length() {
+            return lengthByStep.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
 
     /**
      * Reads the broker once, a few queues at a time: each group is one transaction (every queue read atomically, no
@@ -91,8 +91,7 @@ public final class Poller implements PollSource, AutoCloseable {
         List<Integer> steps = config.steps().steps();
         Set<String> current = new HashSet<>(queues); // retainAll asks contains() of every kept key: not of a list
         watchers.keySet().retainAll(current);
-        heldInUse.retainAll(current);
-        loads.keySet().retainAll(current);
+        queueWorkers.retain(current);
         boolean useEvents = events.startPoll();
         taskEvents.listen(config.flows() == ExporterConfig.Flows.CELERY_EVENTS
                 || config.flows() == ExporterConfig.Flows.AUTO && !useEvents);
@@ -169,24 +168,15 @@ public final class Poller implements PollSource, AutoCloseable {
         Map<String, UnackedTally.Held> held = unacked.read(broker, config.naming(), unackedLength, routing,
                 workerSide);
         WorkersView workers = workerSide ? workerEvents.take() : WorkersView.NONE;
-        double visibilityTimeout = config.workers().visibilityTimeout().toMillis() / 1000.0;
-        double drainSeconds = config.workers().drainTime().toMillis() / 1000.0;
-        double wallNow = clock.now().wallSeconds();
+        PollTime now = clock.now();
         List<QueueStats> stats = new ArrayList<>(read.size());
         for (QueueReading q : read) {
             UnackedTally.Held h = held.getOrDefault(q.name(), UnackedTally.Held.NONE);
-            if (!h.entries().isEmpty()) {
-                heldInUse.add(q.name());
-            }
-            HeldSplit split = !workerSide ? null : HeldTasks.split(q.name(), h.entries(), workers,
-                    workerEvents.holders(), visibilityTimeout, wallNow);
-            long length = q.lengthByStep().values().stream().mapToLong(Long::longValue).sum();
-            LoadSignals.Values load = split == null ? LoadSignals.Values.NONE
-                    : loads.computeIfAbsent(q.name(), n -> new LoadSignals(drainSeconds)).add(
-                            takenAt.monotonicSeconds(), QueueDemand.of(q.name(), workers), length + split.prefetched(),
-                            q.waiting().enqueued());
+            QueueWorkers.Figures figures = !workerSide ? new QueueWorkers.Figures(null, false, LoadSignals.Values.NONE)
+                    : queueWorkers.of(q.name(), h.entries(), q.length(), q.waiting().enqueued(), workers,
+                            workerEvents.holders(), now);
             stats.add(new QueueStats(q.name(), q.lengthByStep(), q.stepsInUse(), h.reserved(), h.scheduled(),
-                    q.waiting(), q.tasksByName(), split, heldInUse.contains(q.name()), load));
+                    q.waiting(), q.tasksByName(), figures.held(), figures.heldInUse(), figures.load()));
         }
         return new PollResult(stats, takenAt, (System.nanoTime() - startNanos) / 1e9,
                 lpos ? PollResult.ArrivalSearch.LPOS : PollResult.ArrivalSearch.LRANGE, workers);
