@@ -67,7 +67,6 @@ public final class Simulation {
         pool.startWith(spec);
         long arrived = 0;
         long arrivedMeasured = 0;
-        long[] started = {0};
         int arrivalsThisSecond = 0;
         double replicaSeconds = 0;
         for (int step = 0; ; step++) {
@@ -81,7 +80,6 @@ public final class Simulation {
                 arrivalsThisSecond++;
             }
             pool.dispatch(queue, now, wait -> {
-                started[0]++;
                 if (measured) {
                     waits.add(wait);
                 }
@@ -105,7 +103,7 @@ public final class Simulation {
             boolean settled = now >= traffic.duration() && queued == 0 && pool.idle(now)
                     && spec == autoscaler.idleReplicas() && pool.existing() == spec;
             if (settled || second >= traffic.duration() + MAX_SETTLE_SECONDS || pace.stopped()) {
-                long completed = started[0] - pool.busySlots(now);
+                long completed = pool.started() - pool.busySlots(now);
                 List<Second> span = timeline.stream().filter(t -> t.time() >= measureFrom).toList();
                 return new Rehearsal(summary(arrived, completed, arrivedMeasured, span, waits, scaling,
                         replicaSeconds), timeline);
