@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -145,5 +146,18 @@ class RehearseCommandTest {
         Files.writeString(rates, "time_s,rate\n0,10\n30,fast\n");
         assertTrue(run("rehearse", "--autoscaler", "hpa/load.yaml", "--traffic-file", rates.toString()).err()
                 .contains("--traffic-file line 3 is not time_s,rate: '30,fast'"));
+    }
+
+    @Test
+    void aSweepOverTheLoadTargetMarksTheCheapestWithinTheSlo() {
+        CliResult r = run("rehearse", "--autoscaler", "hpa/load.yaml", "--traffic", "constant", "--rate", "50",
+                "--duration", "20m", "--measure-from", "5m", "--sweep", "celery_queue_required_replicas=0.8,1",
+                "--slo-oldest-age", "5s");
+        assertEquals(0, r.code(), r.err());
+        List<String> rows = r.out().lines().toList();
+        assertEquals(3, rows.size(), r.out());
+        assertTrue(rows.get(1).startsWith("0.8 ") && !rows.get(1).contains("recommended"), r.out());
+        assertTrue(rows.get(2).startsWith("1 ") && rows.get(2).endsWith("<- recommended: cheapest within the SLO"),
+                "fewer replica-hours, and a p95 oldest age within 5 s: " + r.out());
     }
 }
