@@ -45,7 +45,8 @@ public final class LoadSignals {
 
     /**
      * Adds a poll: its demand (null where unknown: that restarts the window, which never mixes in a time when the
-     * queue's workers were unknown, nor a change in their groups) and the queue's backlog.
+     * queue's workers were unknown, nor a change in their groups), the queue's backlog, and its arrivals so far (a
+     * counter: exact with keyspace notifications, a lower bound otherwise).
      */
     public Values add(double at, QueueDemand demand, long backlog, long arrived) {
         Sample last = samples.peekLast();
