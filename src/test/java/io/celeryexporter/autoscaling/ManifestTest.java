@@ -89,7 +89,7 @@ class ManifestTest {
         assertEquals("Max", up.getSelectPolicy());
         assertEquals(0, up.getStabilizationWindowSeconds());
         assertEquals("Max", down.getSelectPolicy());
-        assertEquals(60, down.getStabilizationWindowSeconds(), "tuned by rehearsal, see hpa/README.md");
+        assertEquals(45, down.getStabilizationWindowSeconds(), "tuned by rehearsal, see hpa/README.md");
         assertEquals(List.of("cpu", "celery_queue_required_replicas", "celery_queue_oldest_task_age_seconds"),
                 composite.getSpec().getMetrics().stream().map(m -> m.getType().equals("Resource")
                         ? m.getResource().getName() : m.getExternal().getMetric().getName()).toList(),
