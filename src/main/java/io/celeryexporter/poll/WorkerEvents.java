@@ -78,10 +78,6 @@ final class WorkerEvents implements AutoCloseable {
         return holders;
     }
 
-    Subscription<ChannelMessage> subscription() {
-        return subscription;
-    }
-
     @Override
     public void close() {
         subscription.close();
