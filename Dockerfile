@@ -12,8 +12,8 @@ RUN ./mvnw -q -B -DskipTests package
 FROM eclipse-temurin:17-jre-alpine
 ARG VERSION=0.1.0-SNAPSHOT
 ARG SOURCE=""
-# SPDX expression; the project has not chosen its license yet
-ARG LICENSES=NOASSERTION
+# SPDX expression (LICENSE)
+ARG LICENSES=Apache-2.0
 LABEL org.opencontainers.image.title="celery-queue-exporter" \
       org.opencontainers.image.description="Prometheus exporter for Celery queues on Redis" \
       org.opencontainers.image.version="${VERSION}" \

@@ -1,5 +1,6 @@
 package io.celeryexporter.autoscaling;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Map;
 
@@ -24,6 +25,16 @@ final class CrdModels {
                     Boolean honorLabels, List<Map<String, Object>> relabelings,
                     List<Map<String, Object>> metricRelabelings, Map<String, Object> tlsConfig,
                     Map<String, Object> basicAuth) {}
+
+    record PrometheusRule(String apiVersion, String kind, Metadata metadata, PrometheusRuleSpec spec) {}
+
+    record PrometheusRuleSpec(List<RuleGroup> groups) {}
+
+    record RuleGroup(String name, String interval, List<Rule> rules) {}
+
+    record Rule(String record, String alert, String expr, @JsonProperty("for") String forDuration,
+                @JsonProperty("keep_firing_for") String keepFiringFor, Map<String, String> labels,
+                Map<String, String> annotations) {}
 
     record ScaledObject(String apiVersion, String kind, Metadata metadata, ScaledObjectSpec spec) {}
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
@@ -27,17 +28,17 @@ import java.util.stream.Stream;
  * field the model does not know (it lands in {@code additionalProperties}) is an error; for the CRDs we ship
  * (ServiceMonitor, ScaledObject, Kustomization), records of the fields we use, with unknown fields refused.
  */
-final class Manifests {
+public final class Manifests {
 
-    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    public static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     static final ObjectMapper STRICT = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private Manifests() {}
 
     /** Every YAML document under the given folders, with the file it came from. */
-    record Document(Path file, JsonNode node) {
-        String kind() {
+    public record Document(Path file, JsonNode node) {
+        public String kind() {
             return node.path("kind").asText();
         }
     }
@@ -61,7 +62,7 @@ final class Manifests {
     }
 
     /** Parses one document into its model and returns the paths of fields the model does not know. */
-    static List<String> unknownFields(Document doc) throws IOException {
+    public static List<String> unknownFields(Document doc) throws IOException {
         String yaml = YAML.writeValueAsString(doc.node());
         return switch (doc.kind()) {
             case "HorizontalPodAutoscaler" -> additionalProperties(YAML.readValue(yaml, HorizontalPodAutoscaler.class));
@@ -71,6 +72,8 @@ final class Manifests {
             case "ScaledObject" -> strictCrd(yaml, CrdModels.ScaledObject.class);
             case "TriggerAuthentication" -> strictCrd(yaml, CrdModels.TriggerAuthentication.class);
             case "Secret" -> additionalProperties(YAML.readValue(yaml, Secret.class));
+            case "ConfigMap" -> additionalProperties(YAML.readValue(yaml, ConfigMap.class));
+            case "PrometheusRule" -> strictCrd(yaml, CrdModels.PrometheusRule.class);
             case "Kustomization" -> strictCrd(yaml, CrdModels.Kustomization.class);
             default -> List.of("unknown kind " + doc.kind());
         };
