@@ -122,7 +122,12 @@ final class InspectFormats {
                 g.writeEndObject();
                 g.writeNumberField("reserved", q.reserved());
                 g.writeNumberField("scheduled", q.scheduled());
-                g.writeNumberField("oldest_task_age_seconds", q.waiting().oldestAge());
+                if (q.waiting().ageIsLowerBound()) {
+                    // queued before this snapshot met them, and their messages carry no time: a 0 would read as fresh
+                    g.writeNullField("oldest_task_age_seconds");
+                } else {
+                    g.writeNumberField("oldest_task_age_seconds", q.waiting().oldestAge());
+                }
                 g.writeBooleanField("age_is_lower_bound", q.waiting().ageIsLowerBound());
                 if (q.held() != null) {
                     HeldSplit h = q.held();

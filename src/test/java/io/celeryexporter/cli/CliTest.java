@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.celeryexporter.testing.CeleryRedis;
 import io.celeryexporter.testing.ChildProcess;
 import io.celeryexporter.testing.RealRedis;
@@ -12,6 +14,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -179,6 +182,26 @@ class CliTest {
         assertTrue(json.out().contains("\"length\" : 5"), json.out());
         assertTrue(json.out().contains("\"9\" : 2"), json.out());
         assertTrue(json.out().contains("\"backlog\" : 5"), json.out());
+    }
+
+    /** Tasks queued before inspect met them carry no time: their age is unknown, never a 0 that reads as fresh. */
+    @Test
+    void inspectReportsAnUnknownAgeAsNull() throws Exception {
+        try (RedisClient redis = REDIS.client()) {
+            CeleryRedis celery = new CeleryRedis(redis);
+            celery.publish("backlogged", 0, 600);
+            celery.declare("idle");
+        }
+        CliResult json = run("inspect", "--broker.url", REDIS.url() + "/0", "-o", "json");
+        assertEquals(0, json.code(), json.all());
+        Map<String, JsonNode> queues = new HashMap<>();
+        new ObjectMapper().readTree(json.out()).get("queues").forEach(q -> queues.put(q.get("name").asText(), q));
+        assertEquals(600, queues.get("backlogged").get("length").asLong());
+        assertTrue(queues.get("backlogged").get("oldest_task_age_seconds").isNull(), json.out());
+        assertTrue(queues.get("backlogged").get("age_is_lower_bound").asBoolean(), json.out());
+        assertEquals(0.0, queues.get("idle").get("oldest_task_age_seconds").asDouble(), json.out());
+        assertTrue(queues.get("idle").get("oldest_task_age_seconds").isNumber(), "an empty queue's age is 0");
+        assertFalse(queues.get("idle").get("age_is_lower_bound").asBoolean(), json.out());
     }
 
     @Test
