@@ -37,8 +37,39 @@ public final class Main {
     }
 
     static int run(PrintWriter out, PrintWriter err, String... args) {
-        String[] effective = needsDefaultSubcommand(args) ? prepend("serve", args) : args;
+        String[] ordered = subcommandFirst(args);
+        String[] effective = needsDefaultSubcommand(ordered) ? prepend("serve", ordered) : ordered;
         return commandLine().setOut(out).setErr(err).execute(effective);
+    }
+
+    /**
+     * Options written before the subcommand ({@code --broker.url URL inspect}) are the subcommand's: it moves to the
+     * front. A word that is an option's value ({@code --queue inspect}) is not taken for a subcommand.
+     */
+    static String[] subcommandFirst(String[] args) {
+        if (args.length == 0 || !args[0].startsWith("-")) {
+            return args;
+        }
+        CommandLine root = commandLine();
+        int i = 0;
+        while (i < args.length) {
+            String word = args[i];
+            if (root.getSubcommands().containsKey(word)) {
+                String[] out = new String[args.length];
+                out[0] = word;
+                System.arraycopy(args, 0, out, 1, i);
+                System.arraycopy(args, i + 1, out, i + 1, args.length - i - 1);
+                return out;
+            }
+            i += word.startsWith("-") && !word.contains("=") && takesAValue(root, word) ? 2 : 1;
+        }
+        return args;
+    }
+
+    private static boolean takesAValue(CommandLine root, String option) {
+        return root.getSubcommands().values().stream()
+                .map(sub -> sub.getCommandSpec().findOption(option))
+                .anyMatch(spec -> spec != null && spec.arity().max() > 0);
     }
 
     static CommandLine commandLine() {

@@ -184,6 +184,26 @@ class CliTest {
         assertTrue(json.out().contains("\"backlog\" : 5"), json.out());
     }
 
+    @Test
+    void optionsBeforeTheSubcommandAreTheSubcommands() {
+        try (RedisClient redis = REDIS.client()) {
+            new CeleryRedis(redis).publish("evaluation", 0, 3);
+        }
+        CliResult r = run("--broker.url", REDIS.url() + "/0", "--log.level", "warn", "inspect", "-o", "json");
+        assertEquals(0, r.code(), r.all());
+        assertTrue(r.out().contains("\"length\" : 3"), r.out());
+
+        assertEquals(List.of("inspect", "--broker.url", "redis://x", "-o", "json"),
+                List.of(Main.subcommandFirst(new String[] {"--broker.url", "redis://x", "inspect", "-o", "json"})));
+        assertEquals(List.of("inspect", "--no-collector.workers"),
+                List.of(Main.subcommandFirst(new String[] {"--no-collector.workers", "inspect"})));
+        // an option's value is not a subcommand: serve, on the queue named inspect
+        assertEquals(List.of("--queue", "inspect", "--broker.url", "redis://x"),
+                List.of(Main.subcommandFirst(new String[] {"--queue", "inspect", "--broker.url", "redis://x"})));
+        assertEquals(List.of("--queue=inspect", "--web.listen-address", ":0"),
+                List.of(Main.subcommandFirst(new String[] {"--queue=inspect", "--web.listen-address", ":0"})));
+    }
+
     /** Tasks queued before inspect met them carry no time: their age is unknown, never a 0 that reads as fresh. */
     @Test
     void inspectReportsAnUnknownAgeAsNull() throws Exception {
