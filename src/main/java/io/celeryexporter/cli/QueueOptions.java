@@ -79,6 +79,14 @@ public final class QueueOptions {
             description = "How often to re-read the binding sets for new queues. Default: ${DEFAULT-VALUE}.")
     Duration discoveryInterval;
 
+    @Option(names = "--discovery.keep-vanished-for", paramLabel = "DURATION", defaultValue = "24h",
+            converter = DurationConverter.class,
+            description = {"A discovered queue whose binding vanished (a FLUSHALL, a broker restarted without",
+                "persistence) is still exported this long, at its lists' depth (0 while empty), so an autoscaler",
+                "scaled to zero keeps its metric until a worker or producer binds it again; 0s drops it at once.",
+                "Default: ${DEFAULT-VALUE}."})
+    Duration keepVanishedFor;
+
     @Option(names = "--enqueue-time-header", paramLabel = "NAME",
             description = {"Message header holding the publish time (epoch seconds or ISO-8601), best first",
                 "(repeatable). Default: " + MessageDecoder.SENTRY_ENQUEUED_TIME_HEADER + ", which the Sentry SDK adds."})
@@ -110,7 +118,7 @@ public final class QueueOptions {
         return new ExporterConfig(naming(), steps(), queues, pollInterval, discoveryInterval, breakdown(pagesPerPoll),
                 new ExporterConfig.QueueFilter(regex("--queue.include", include),
                         exclude == null ? null : regex("--queue.exclude", exclude)),
-                new ExporterConfig.Collectors(waitHistogram, byPriority, jvm));
+                new ExporterConfig.Collectors(waitHistogram, byPriority, jvm)).withKeepVanishedFor(keepVanishedFor);
     }
 
     private static Pattern regex(String flag, String text) {

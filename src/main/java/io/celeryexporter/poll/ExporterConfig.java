@@ -20,10 +20,21 @@ import java.util.regex.Pattern;
  * @param collectors         which optional metric families to serve ({@code --[no-]collector.NAME})
  * @param flows              where arrivals, departures and waits come from ({@code --flows})
  * @param workers            the worker side: heartbeats and what the workers hold
+ * @param keepVanishedFor    how long a discovered queue whose binding vanished is still read ({@link QueueRetention})
  */
 public record ExporterConfig(KeyNaming naming, PrioritySteps steps, List<String> queues, Duration pollInterval,
                              Duration discoveryInterval, TaskBreakdownConfig breakdown, QueueFilter filter,
-                             Collectors collectors, Flows flows, WorkersConfig workers) {
+                             Collectors collectors, Flows flows, WorkersConfig workers, Duration keepVanishedFor) {
+
+    /** A day: across a night of no traffic, a queue scaled to zero keeps its metric. */
+    public static final Duration KEEP_VANISHED_FOR = Duration.ofHours(24);
+
+    public ExporterConfig(KeyNaming naming, PrioritySteps steps, List<String> queues, Duration pollInterval,
+                          Duration discoveryInterval, TaskBreakdownConfig breakdown, QueueFilter filter,
+                          Collectors collectors, Flows flows, WorkersConfig workers) {
+        this(naming, steps, queues, pollInterval, discoveryInterval, breakdown, filter, collectors, flows, workers,
+                KEEP_VANISHED_FOR);
+    }
 
     /** Where arrivals, departures and waits come from. */
     public enum Flows {
@@ -56,12 +67,17 @@ public record ExporterConfig(KeyNaming naming, PrioritySteps steps, List<String>
 
     public ExporterConfig withFlows(Flows flows) {
         return new ExporterConfig(naming, steps, queues, pollInterval, discoveryInterval, breakdown, filter,
-                collectors, flows, workers);
+                collectors, flows, workers, keepVanishedFor);
     }
 
     public ExporterConfig withWorkers(WorkersConfig workers) {
         return new ExporterConfig(naming, steps, queues, pollInterval, discoveryInterval, breakdown, filter,
-                collectors, flows, workers);
+                collectors, flows, workers, keepVanishedFor);
+    }
+
+    public ExporterConfig withKeepVanishedFor(Duration keepVanishedFor) {
+        return new ExporterConfig(naming, steps, queues, pollInterval, discoveryInterval, breakdown, filter,
+                collectors, flows, workers, keepVanishedFor);
     }
 
     /**
@@ -113,6 +129,9 @@ public record ExporterConfig(KeyNaming naming, PrioritySteps steps, List<String>
         queues = List.copyOf(queues);
         if (pollInterval.isNegative() || pollInterval.isZero()) {
             throw new IllegalArgumentException("the poll interval must be positive");
+        }
+        if (keepVanishedFor.isNegative()) {
+            throw new IllegalArgumentException("the time to keep a vanished queue must not be negative");
         }
     }
 

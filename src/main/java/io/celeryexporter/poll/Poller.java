@@ -49,6 +49,7 @@ public final class Poller implements PollSource, AutoCloseable {
     private WorkerEvents workerEvents;
     private List<String> watchedQueues = List.of();
     private final QueueWorkers queueWorkers;
+    private final QueueRetention retention;
 
     private RoutingTable routing = RoutingTable.EMPTY;
     private double nextDiscovery = Double.NEGATIVE_INFINITY;
@@ -66,6 +67,7 @@ public final class Poller implements PollSource, AutoCloseable {
                 counters.flows());
         this.taskEvents = new TaskEvents(broker, config.naming(), clock, counters);
         this.queueWorkers = new QueueWorkers(config.workers());
+        this.retention = new QueueRetention(config.keepVanishedFor());
     }
 
     /** One queue as read, before the unacked tally adds its reserved and scheduled counts. */
@@ -87,7 +89,9 @@ public final class Poller implements PollSource, AutoCloseable {
         long startNanos = System.nanoTime();
         refreshRoutingIfDue();
         List<String> queues = config.queues().isEmpty()
-                ? routing.queues().stream().filter(config.filter()::accepts).toList() : config.queues();
+                ? retention.queues(routing.queues().stream().filter(config.filter()::accepts).toList(),
+                        clock.now().monotonicSeconds())
+                : config.queues();
         List<Integer> steps = config.steps().steps();
         Set<String> current = new HashSet<>(queues); // retainAll asks contains() of every kept key: not of a list
         watchers.keySet().retainAll(current);

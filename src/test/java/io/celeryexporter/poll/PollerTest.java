@@ -10,6 +10,7 @@ import io.celeryexporter.celery.PrioritySteps;
 import io.celeryexporter.testing.Brokers;
 import io.celeryexporter.testing.CeleryRedis;
 import io.celeryexporter.testing.Fixtures;
+import io.celeryexporter.testing.ManualClock;
 import io.celeryexporter.testing.RealRedis;
 import io.celeryexporter.tracking.PollClock;
 import java.util.concurrent.atomic.LongAdder;
@@ -59,6 +60,53 @@ class PollerTest {
         assertEquals(List.of("alpha", "empty"), queues.keySet().stream().sorted().toList());
         assertEquals(2, queues.get("alpha").length());
         assertEquals(0, queues.get("empty").length(), "a known empty queue reports 0, not nothing");
+    }
+
+    /**
+     * After a FLUSHALL no binding names the queues, and nothing binds them again until a worker starts or a producer
+     * declares them anew: they stay exported for the retention, at their lists' depth, so an autoscaler scaled to
+     * zero keeps its metric (danihodovic/celery-exporter#260).
+     */
+    @ParameterizedTest(name = "kept for {0} s")
+    @CsvSource({"60, 'alpha,beta', 'alpha,beta', ''", "0, 'alpha,beta', '', ''"})
+    void aQueueWhoseBindingVanishedIsKeptForItsRetention(int keepSeconds, String before, String afterFlush,
+                                                       String afterRetention) {
+        ManualClock clock = new ManualClock(1_000_000_000L);
+        ExporterConfig config = new ExporterConfig(KeyNaming.withPrefix(""), PrioritySteps.ALL, List.of(),
+                Duration.ofSeconds(1), Duration.ofSeconds(1)).withKeepVanishedFor(Duration.ofSeconds(keepSeconds));
+        try (RedisBroker broker = Brokers.connect(REDIS.url(), Duration.ofSeconds(2));
+             RedisClient redis = REDIS.client()) {
+            Poller poller = new Poller(broker, config, new MessageDecoder(List.of()), new PollCounters(undecodable,
+                    new ClockSkewCounter(), new FlowStatus(), new LongAdder()), clock);
+            CeleryRedis celery = new CeleryRedis(redis);
+            celery.publish("alpha", 0, 2);
+            celery.declare("beta");
+            assertEquals(names(before), byName(poller.poll()).keySet().stream().sorted().toList());
+
+            redis.flushAll();
+            clock.set(clock.seconds() + 2);
+            Map<String, QueueStats> flushed = byName(poller.poll());
+            assertEquals(names(afterFlush), flushed.keySet().stream().sorted().toList());
+            flushed.values().forEach(q -> assertEquals(0, q.length(), q.name() + ": its lists are gone"));
+
+            if (keepSeconds > 0) {
+                // a producer that declared the queue before the flush pushes without binding it again
+                celery.publishWithoutBinding("alpha", 3);
+                clock.set(clock.seconds() + 2);
+                assertEquals(3, byName(poller.poll()).get("alpha").length(), "its lists' depth");
+                clock.set(clock.seconds() + keepSeconds);
+            }
+            assertEquals(names(afterRetention), byName(poller.poll()).keySet().stream().sorted().toList());
+
+            celery.declare("beta");
+            clock.set(clock.seconds() + 2);
+            assertEquals(List.of("beta"), byName(poller.poll()).keySet().stream().sorted().toList(),
+                    "bound again: read again");
+        }
+    }
+
+    private static List<String> names(String csv) {
+        return csv.isEmpty() ? List.of() : List.of(csv.split(","));
     }
 
     @ParameterizedTest(name = "steps {0}")

@@ -37,6 +37,18 @@ public final class CeleryRedis {
     /** Publishes {@code count} tasks with one priority; returns the raw messages, oldest first. */
     public List<byte[]> publish(String queue, int priority, int count) {
         declare(queue);
+        return push(queue, priority, count);
+    }
+
+    /**
+     * Publishes as a producer that declared the queue before its binding vanished: kombu caches the declaration,
+     * so it pushes without binding again. Priority 0.
+     */
+    public List<byte[]> publishWithoutBinding(String queue, int count) {
+        return push(queue, 0, count);
+    }
+
+    private List<byte[]> push(String queue, int priority, int count) {
         byte[][] messages = new byte[count][];
         for (int i = 0; i < count; i++) {
             messages[i] = message(queue, "tasks.work", priority, null);
