@@ -30,6 +30,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -153,15 +157,26 @@ class SlowClientsTest {
         // on two busy cores took longer than a 3 s connect timeout, so the bounds here only stop a hang
         HttpClient shared = HttpClient.newBuilder().sslContext(ca.clientContext())
                 .connectTimeout(Duration.ofSeconds(60)).build(); // opens as many connections as requests in flight
+        // a thread each, released together: the common pool has one thread on two cores, which would send them
+        // one after another
+        ExecutorService scrapers = Executors.newFixedThreadPool(100);
+        CountDownLatch go = new CountDownLatch(1);
         List<CompletableFuture<Long>> scrapes = new ArrayList<>();
-        for (int i = 0; i < 100; i++) {
-            scrapes.add(CompletableFuture.supplyAsync(() -> {
-                try {
-                    return scrape(shared, scheme, "/metrics", Duration.ofSeconds(60));
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }));
+        try {
+            for (int i = 0; i < 100; i++) {
+                scrapes.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        go.await();
+                        return scrape(shared, scheme, "/metrics", Duration.ofSeconds(60));
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, scrapers));
+            }
+            go.countDown();
+            CompletableFuture.allOf(scrapes.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+        } finally {
+            scrapers.shutdownNow();
         }
         long slowest = scrapes.stream().mapToLong(CompletableFuture::join).max().orElseThrow();
         System.out.printf("%s: 100 concurrent scrapes, slowest %d ms%n", scheme, slowest);
