@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -20,6 +21,7 @@ public final class ListEventSubscriber implements AutoCloseable {
     private final String keyspacePrefix;
     private final Subscription<ListEvent> subscription;
     private volatile Set<String> watched = Set.of();
+    private volatile Consumer<String> onPush = key -> {};
 
     /**
      * @param keyPattern a glob matching every watched key (kombu's {@code global_keyprefix}, escaped, then *), so a
@@ -56,6 +58,14 @@ public final class ListEventSubscriber implements AutoCloseable {
     }
 
     /**
+     * Told of each task a producer pushes onto a watched list, with the list's key, on the subscription's thread as
+     * the event arrives (the poll hears of it only at its next snapshot): it must not block.
+     */
+    public void onPush(Consumer<String> listener) {
+        onPush = listener;
+    }
+
+    /**
      * Keyevent: the channel names the event, the message is the key. Keyspace: the channel names the key, the
      * message is the event.
      */
@@ -73,7 +83,13 @@ public final class ListEventSubscriber implements AutoCloseable {
             return null;
         }
         ListEvent.Kind kind = ListEvent.Kind.of(event);
-        return kind == null || !watched.contains(key) ? null : new ListEvent(key, kind, at);
+        if (kind == null || !watched.contains(key)) {
+            return null;
+        }
+        if (kind == ListEvent.Kind.PUSHED_NEWEST) {
+            onPush.accept(key);
+        }
+        return new ListEvent(key, kind, at);
     }
 
     public List<ListEvent> drain() {

@@ -4,6 +4,7 @@ import io.celeryexporter.broker.BrokerConnector;
 import io.celeryexporter.broker.BrokerSettings;
 import io.celeryexporter.exporter.Exporter;
 import io.celeryexporter.poll.ExporterConfig;
+import io.celeryexporter.keda.KedaConfig;
 import io.celeryexporter.web.HttpLimits;
 import io.celeryexporter.web.ListenAddress;
 import io.celeryexporter.web.WebConfig;
@@ -28,6 +29,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Mixin BrokerOptions broker = new BrokerOptions();
     @Mixin QueueOptions queues = new QueueOptions();
     @Mixin WorkerOptions workers = new WorkerOptions();
+    @Mixin KedaOptions keda = new KedaOptions();
 
     @Option(names = "--web.listen-address", paramLabel = "[HOST]:PORT", defaultValue = ":9808",
             description = "Address to serve /metrics on. Default: ${DEFAULT-VALUE}.")
@@ -84,8 +86,9 @@ public final class ServeCommand implements Callable<Integer> {
                 .withTelemetryPath(telemetryPath);
         ExporterConfig config = queues.config(pollInterval).withFlows(flows).withWorkers(workers.config());
         CountDownLatch stopped = new CountDownLatch(1);
+        KedaConfig kedaConfig = keda.config();
         Exporter exporter = Exporter.start(BrokerConnector.connect(settings), settings.url().redacted(), config,
-                queues.decoder(), listen, web, Version.current());
+                queues.decoder(), listen, web, kedaConfig, Version.current());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("shutting down");
             exporter.close();
@@ -95,6 +98,10 @@ public final class ServeCommand implements Callable<Integer> {
                 web.tls() ? "https" : "http",
                 listenAddress.startsWith(":") ? "localhost" + listenAddress : listenAddress, telemetryPath,
                 settings.url().redacted(), pollInterval.toString().substring(2).toLowerCase());
+        if (kedaConfig != null) {
+            LOG.info("serving KEDA's external scaler API (gRPC{}) on {}", kedaConfig.tls() ? ", TLS" : "",
+                    exporter.kedaAddress().orElseThrow());
+        }
         stopped.await();
         return ExitCodes.OK;
     }

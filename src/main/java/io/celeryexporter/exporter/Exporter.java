@@ -2,6 +2,8 @@ package io.celeryexporter.exporter;
 
 import io.celeryexporter.broker.RedisBroker;
 import io.celeryexporter.celery.MessageDecoder;
+import io.celeryexporter.keda.KedaConfig;
+import io.celeryexporter.keda.KedaServer;
 import io.celeryexporter.metrics.QueueCollector;
 import io.celeryexporter.metrics.WorkerCollector;
 import io.celeryexporter.poll.ExporterConfig;
@@ -17,6 +19,7 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 
 /** A running exporter: the poll loop feeding the state, and the web server reading it. */
 public final class Exporter implements AutoCloseable {
@@ -26,13 +29,17 @@ public final class Exporter implements AutoCloseable {
     private final PollLoop loop;
     private final WebServer web;
     private final ExporterState state;
+    /** Null unless --keda.listen-address. */
+    private final KedaServer keda;
 
-    private Exporter(RedisBroker broker, Poller poller, PollLoop loop, WebServer web, ExporterState state) {
+    private Exporter(RedisBroker broker, Poller poller, PollLoop loop, WebServer web, ExporterState state,
+                     KedaServer keda) {
         this.broker = broker;
         this.poller = poller;
         this.loop = loop;
         this.web = web;
         this.state = state;
+        this.keda = keda;
     }
 
     /**
@@ -48,6 +55,13 @@ public final class Exporter implements AutoCloseable {
     public static Exporter start(RedisBroker broker, String redactedBroker, ExporterConfig config,
                                  MessageDecoder decoder, ListenAddress listen, WebConfig web, String version)
             throws IOException {
+        return start(broker, redactedBroker, config, decoder, listen, web, null, version);
+    }
+
+    /** @param keda where to serve KEDA's external scaler API; null for nowhere */
+    public static Exporter start(RedisBroker broker, String redactedBroker, ExporterConfig config,
+                                 MessageDecoder decoder, ListenAddress listen, WebConfig web, KedaConfig keda,
+                                 String version) throws IOException {
         PollClock clock = PollClock.system();
         ExporterState state = new ExporterState(clock, config.staleAfter());
         Poller poller = new Poller(broker, config, decoder, state.counters(), clock);
@@ -66,9 +80,19 @@ public final class Exporter implements AutoCloseable {
             broker.close(); // nothing else has started yet
             throw e;
         }
+        KedaServer kedaServer = null;
+        if (keda != null) {
+            try {
+                kedaServer = KedaServer.start(keda, state, poller);
+            } catch (IOException | RuntimeException e) {
+                server.close();
+                broker.close();
+                throw e;
+            }
+        }
         PollLoop loop = new PollLoop(poller, state, config.pollInterval());
         loop.start();
-        return new Exporter(broker, poller, loop, server, state);
+        return new Exporter(broker, poller, loop, server, state, kedaServer);
     }
 
     public InetSocketAddress address() {
@@ -79,8 +103,21 @@ public final class Exporter implements AutoCloseable {
         return state;
     }
 
+    /** KEDA's open StreamIsActive calls. */
+    public int kedaStreams() {
+        return keda == null ? 0 : keda.streams();
+    }
+
+    /** Where KEDA's external scaler API is served, if it is. */
+    public Optional<InetSocketAddress> kedaAddress() {
+        return Optional.ofNullable(keda).map(KedaServer::address);
+    }
+
     @Override
     public void close() {
+        if (keda != null) {
+            keda.close();
+        }
         web.close();
         loop.close();
         poller.close();

@@ -2,7 +2,10 @@ package io.celeryexporter.poll;
 
 import io.celeryexporter.tracking.PollClock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -20,6 +23,7 @@ public final class ExporterState {
     private volatile boolean brokerUp;
     private volatile double lastPollSeconds = Double.NaN;
     private volatile String lastError;
+    private final List<Consumer<PollResult>> listeners = new CopyOnWriteArrayList<>();
 
     public ExporterState(PollClock clock, Duration staleAfter) {
         this.clock = clock;
@@ -31,6 +35,14 @@ public final class ExporterState {
         brokerUp = true;
         lastPollSeconds = result.durationSeconds();
         lastError = null;
+        for (Consumer<PollResult> listener : listeners) {
+            listener.accept(result);
+        }
+    }
+
+    /** Hands every published result to {@code listener}, on the poll thread: it must return at once. */
+    public void onPublish(Consumer<PollResult> listener) {
+        listeners.add(listener);
     }
 
     void recordFailure(String error, double durationSeconds) {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,7 @@ final class KeyspaceEvents implements AutoCloseable {
     private final Map<String, Integer> certain = new HashMap<>();
 
     private ListEventSubscriber subscriber;
+    private Consumer<String> onPush = key -> {};
     /** The lists to keep events of; handed to every subscription, a new one after a restart too. */
     private Set<String> watched = Set.of();
     /** The server said list events are on; false when it said off or would not say. */
@@ -75,6 +77,7 @@ final class KeyspaceEvents implements AutoCloseable {
         if (listen && subscriber == null) {
             subscriber = broker.subscribeToListEvents(channels, keyPattern, () -> clock.now().monotonicSeconds());
             subscriber.watch(watched);
+            subscriber.onPush(onPush);
             subscriber.awaitSubscribed(FIRST_SUBSCRIPTION_WAIT);
         }
         status.keyspace(subscriber);
@@ -113,6 +116,14 @@ final class KeyspaceEvents implements AutoCloseable {
     private boolean active() {
         return subscriber != null
                 && (announced || mode == ExporterConfig.Flows.KEYSPACE_EVENTS || subscriber.eventsReceived() > 0);
+    }
+
+    /** Told of each push onto a watched list as it arrives, with the list's event key; see ListEventSubscriber. */
+    void onPush(Consumer<String> listener) {
+        onPush = listener;
+        if (subscriber != null) {
+            subscriber.onPush(listener);
+        }
     }
 
     /** Whether a subscription exists, trusted or not yet: it needs to know the lists to keep events of. */

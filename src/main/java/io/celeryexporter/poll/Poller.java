@@ -48,6 +48,9 @@ public final class Poller implements PollSource, AutoCloseable {
     /** Null with the worker side off, and until the broker has answered a first poll. */
     private WorkerEvents workerEvents;
     private List<String> watchedQueues = List.of();
+    /** The queue of each watched list's event key, for the subscription's thread. */
+    private volatile Map<String, String> queueOfEventKey = Map.of();
+    private volatile ArrivalListener arrivals = ArrivalListener.NONE;
     private final QueueWorkers queueWorkers;
     private final QueueRetention retention;
 
@@ -68,6 +71,20 @@ public final class Poller implements PollSource, AutoCloseable {
         this.taskEvents = new TaskEvents(broker, config.naming(), clock, counters);
         this.queueWorkers = new QueueWorkers(config.workers());
         this.retention = new QueueRetention(config.keepVanishedFor());
+        this.events.onPush(key -> {
+            String queue = queueOfEventKey.get(key);
+            if (queue != null) {
+                arrivals.arrived(queue);
+            }
+        });
+    }
+
+    /**
+     * Tells {@code listener} of each task pushed onto a queue as the broker announces it (with keyspace
+     * notifications on), before the next poll reads it.
+     */
+    public void onArrival(ArrivalListener listener) {
+        arrivals = listener;
     }
 
     /** One queue as read, before the unacked tally adds its reserved and scheduled counts. */
@@ -104,7 +121,9 @@ public final class Poller implements PollSource, AutoCloseable {
         taskEvents.retain(current);
         if (events.listening() && !queues.equals(watchedQueues)) {
             // before the events are trusted too: where CONFIG GET is refused, the first event kept is what trusts them
-            events.watch(eventKeys(queues, steps));
+            Map<String, String> keys = eventKeys(queues, steps);
+            queueOfEventKey = keys;
+            events.watch(keys.keySet());
             watchedQueues = List.copyOf(queues);
         }
         boolean lpos = broker.hasLpos();
@@ -186,14 +205,15 @@ public final class Poller implements PollSource, AutoCloseable {
                 lpos ? PollResult.ArrivalSearch.LPOS : PollResult.ArrivalSearch.LRANGE, workers);
     }
 
-    private Set<String> eventKeys(List<String> queues, List<Integer> steps) {
-        Set<String> keys = new HashSet<>(queues.size() * steps.size() * 2);
+    /** The event key of each of these queues' lists, with its queue. */
+    private Map<String, String> eventKeys(List<String> queues, List<Integer> steps) {
+        Map<String, String> keys = new HashMap<>(queues.size() * steps.size() * 2);
         for (String queue : queues) {
             for (int step : steps) {
-                keys.add(ListWatcher.eventKey(config.naming().listKey(queue, step)));
+                keys.put(ListWatcher.eventKey(config.naming().listKey(queue, step)), queue);
             }
         }
-        return keys;
+        return Map.copyOf(keys);
     }
 
     /** The watchers of these queues' lists, queue by queue and step by step. */

@@ -26,7 +26,7 @@ public record ListenAddress(String host, int port) {
         return new ListenAddress(host, port);
     }
 
-    InetSocketAddress toSocketAddress() {
+    public InetSocketAddress toSocketAddress() {
         return host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
     }
 }

@@ -1,0 +1,107 @@
+package io.celeryexporter.keda;
+
+import io.celeryexporter.keda.proto.IsActiveResponse;
+import io.celeryexporter.poll.PollResult;
+import io.celeryexporter.poll.QueueStats;
+import io.grpc.stub.ServerCallStreamObserver;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The open {@code StreamIsActive} calls of {@code external-push} triggers. Each says "active" or "inactive" when its
+ * answer changes: at every poll, and at once when a task arrives on an idle queue (keyspace notifications), which
+ * is what wakes a pool at zero without waiting for any poll. While the broker is unreachable nothing is said: the
+ * last answer holds, and nothing false is pushed.
+ */
+final class ActivityStreams {
+
+    /** One stream; its observer is not thread-safe, and the poll and the events both push: guarded by itself. */
+    private static final class Stream {
+        final ScalerRequest request;
+        final ServerCallStreamObserver<IsActiveResponse> out;
+        Boolean said;
+        /** The metric at the last poll, plus the arrivals announced since; NaN until a poll had a value. */
+        double value = Double.NaN;
+
+        Stream(ScalerRequest request, ServerCallStreamObserver<IsActiveResponse> out) {
+            this.request = request;
+            this.out = out;
+        }
+
+        synchronized void polled(double polledValue) {
+            value = polledValue;
+            say(request.activeAt(value));
+        }
+
+        synchronized void arrived() {
+            if (Double.isNaN(value)) {
+                return;
+            }
+            value += 1;
+            if (!Boolean.TRUE.equals(said) && request.activeAt(value)) {
+                say(true);
+            }
+        }
+
+        private void say(boolean active) {
+            if (said != null && said == active || out.isCancelled()) {
+                return;
+            }
+            out.onNext(IsActiveResponse.newBuilder().setResult(active).build());
+            said = active;
+        }
+    }
+
+    private final Set<Stream> open = ConcurrentHashMap.newKeySet();
+
+    /** Opens a stream, and says at once what the current figures say, where they say anything. */
+    void open(ScalerRequest request, ServerCallStreamObserver<IsActiveResponse> out, Optional<PollResult> current) {
+        Stream stream = new Stream(request, out);
+        out.setOnCancelHandler(() -> open.remove(stream));
+        open.add(stream);
+        current.ifPresent(result -> polled(stream, result));
+    }
+
+    int size() {
+        return open.size();
+    }
+
+    void onPoll(PollResult result) {
+        for (Stream stream : open) {
+            polled(stream, result);
+        }
+    }
+
+    void onArrival(String queue) {
+        for (Stream stream : open) {
+            if (stream.request.queue().equals(queue) && stream.request.metric().countsArrivals()) {
+                stream.arrived();
+            }
+        }
+    }
+
+    private static void polled(Stream stream, PollResult result) {
+        for (QueueStats q : result.queues()) {
+            if (q.name().equals(stream.request.queue())) {
+                Double value = stream.request.metric().valueIn(q);
+                if (value != null) {
+                    stream.polled(value);
+                }
+                return;
+            }
+        }
+    }
+
+    /** Ends every stream, as the exporter stops: KEDA opens them again on the next replica. */
+    void closeAll() {
+        for (Stream stream : open) {
+            synchronized (stream) {
+                if (!stream.out.isCancelled()) {
+                    stream.out.onCompleted();
+                }
+            }
+        }
+        open.clear();
+    }
+}

@@ -1,0 +1,82 @@
+package io.celeryexporter.keda;
+
+import io.celeryexporter.poll.ExporterState;
+import io.celeryexporter.poll.Poller;
+import io.celeryexporter.tls.PemFiles;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.grpc.ServerCredentials;
+import io.grpc.TlsServerCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The exporter as a KEDA external scaler ({@code external} and {@code external-push} triggers), on a port of its
+ * own: {@code --keda.listen-address}. TLS and client certificates as KEDA's {@code caCert}, {@code tlsClientCert}
+ * and {@code tlsClientKey} expect them, from the same PEM files the exporter's other TLS ends read.
+ */
+public final class KedaServer implements AutoCloseable {
+
+    private final Server server;
+    private final ActivityStreams streams;
+
+    private KedaServer(Server server, ActivityStreams streams) {
+        this.server = server;
+        this.streams = streams;
+    }
+
+    /** Starts serving, fed by the poll's results and, where keyspace notifications are on, its arrivals. */
+    public static KedaServer start(KedaConfig config, ExporterState state, Poller poller) throws IOException {
+        ActivityStreams streams = new ActivityStreams();
+        Server server = NettyServerBuilder.forAddress(config.address(), credentials(config))
+                .addService(new ExternalScalerService(state, streams))
+                .build();
+        try {
+            server.start();
+        } catch (IOException e) {
+            throw new IOException("cannot listen on " + config.address() + " for KEDA (--keda.listen-address): "
+                    + e.getMessage(), e);
+        }
+        state.onPublish(streams::onPoll);
+        poller.onArrival(streams::onArrival);
+        return new KedaServer(server, streams);
+    }
+
+    private static ServerCredentials credentials(KedaConfig config) {
+        if (!config.tls()) {
+            return InsecureServerCredentials.create();
+        }
+        TlsServerCredentials.Builder tls = TlsServerCredentials.newBuilder()
+                .keyManager(PemFiles.keyManagers(config.certFile(), config.keyFile()));
+        if (config.clientCaFile() != null) {
+            tls.trustManager(PemFiles.trustManagers(config.clientCaFile()))
+                    .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
+        }
+        return tls.build();
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) server.getListenSockets().get(0);
+    }
+
+    /** Open {@code StreamIsActive} calls. */
+    public int streams() {
+        return streams.size();
+    }
+
+    @Override
+    public void close() {
+        streams.closeAll();
+        server.shutdown();
+        try {
+            if (!server.awaitTermination(2, TimeUnit.SECONDS)) {
+                server.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            server.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
