@@ -35,7 +35,10 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
             return ExitCodes.UNREACHABLE;
         }
         if (ex instanceof BindException) {
-            cmd.getErr().println("error: cannot listen on --web.listen-address: " + ex.getMessage());
+            // the KEDA port names its flag in its message; the web server's does not
+            String message = ex.getMessage() != null && ex.getMessage().startsWith("--") ? ex.getMessage()
+                    : "--web.listen-address: " + ex.getMessage();
+            cmd.getErr().println("error: cannot listen on " + message);
             return ExitCodes.FAILURE;
         }
         if (ex instanceof InvalidBrokerUrlException || ex instanceof IllegalArgumentException) {

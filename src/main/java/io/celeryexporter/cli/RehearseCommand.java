@@ -57,7 +57,7 @@ public final class RehearseCommand implements Callable<Integer> {
 
     @Option(names = "--traffic", paramLabel = "PROFILE",
             description = {"Simulate: constant, burst, ramp (as in load), sine (--rate-low to --rate and back every",
-                "--period) or guide (50 tasks/s for 300 s)."})
+                "--period), batches (--batch-size tasks at once every --period) or guide (50 tasks/s for 300 s)."})
     String traffic;
 
     @Option(names = "--traffic-file", paramLabel = "RATES.csv",
@@ -73,8 +73,12 @@ public final class RehearseCommand implements Callable<Integer> {
     double rateLow;
 
     @Option(names = "--period", defaultValue = "10m", converter = DurationConverter.class,
-            description = "With --traffic sine: from trough to trough. Default: ${DEFAULT-VALUE}.")
+            description = "With --traffic sine: from trough to trough; batches: between two. Default: ${DEFAULT-VALUE}.")
     Duration period;
+
+    @Option(names = "--batch-size", defaultValue = "20", paramLabel = "TASKS",
+            description = "With --traffic batches: the tasks that arrive together. Default: ${DEFAULT-VALUE}.")
+    int batchSize;
 
     @Option(names = "--measure-from", defaultValue = "0s", converter = DurationConverter.class,
             description = {"Summarise from this time on (the timeline and chart still start at 0), so that a cold",
@@ -373,6 +377,9 @@ public final class RehearseCommand implements Callable<Integer> {
         }
         if (Traffic.SINE.equals(traffic)) {
             return Traffic.sine(rateLow, rate, period, duration, seed);
+        }
+        if (Traffic.BATCHES.equals(traffic)) {
+            return Traffic.batches(batchSize, period, duration, seed);
         }
         if (trafficFromPrometheus == null) {
             return Traffic.of(traffic, rate, duration, seed);

@@ -84,7 +84,7 @@ final class ActivityStreams {
     private static void polled(Stream stream, PollResult result) {
         for (QueueStats q : result.queues()) {
             if (q.name().equals(stream.request.queue())) {
-                Double value = stream.request.metric().valueIn(q);
+                Double value = QueueFigures.valueOf(stream.request.metric(), q);
                 if (value != null) {
                     stream.polled(value);
                 }

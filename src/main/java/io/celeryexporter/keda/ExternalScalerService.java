@@ -1,5 +1,6 @@
 package io.celeryexporter.keda;
 
+import io.celeryexporter.autoscaling.keda.ScalerMetric;
 import io.celeryexporter.keda.proto.ExternalScalerGrpc;
 import io.celeryexporter.keda.proto.GetMetricSpecResponse;
 import io.celeryexporter.keda.proto.GetMetricsRequest;
@@ -91,7 +92,7 @@ final class ExternalScalerService extends ExternalScalerGrpc.ExternalScalerImplB
                 .withDescription("no fresh poll of the broker: " + state.notReadyReason()).asRuntimeException());
         for (QueueStats q : result.queues()) {
             if (q.name().equals(request.queue())) {
-                Double value = request.metric().valueIn(q);
+                Double value = QueueFigures.valueOf(request.metric(), q);
                 if (value == null) {
                     throw Status.UNAVAILABLE.withDescription("queue '" + request.queue() + "' has no "
                             + request.metric().key() + " now: " + unavailableBecause(request.metric()))

@@ -9,6 +9,7 @@ import io.grpc.ServerCredentials;
 import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
@@ -36,8 +37,11 @@ public final class KedaServer implements AutoCloseable {
         try {
             server.start();
         } catch (IOException e) {
-            throw new IOException("cannot listen on " + config.address() + " for KEDA (--keda.listen-address): "
-                    + e.getMessage(), e);
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            BindException taken = new BindException("--keda.listen-address " + config.address().getHostString()
+                    + ":" + config.address().getPort() + ": " + cause.getMessage());
+            taken.initCause(e);
+            throw taken;
         }
         state.onPublish(streams::onPoll);
         poller.onArrival(streams::onArrival);

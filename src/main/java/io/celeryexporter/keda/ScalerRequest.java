@@ -1,5 +1,6 @@
 package io.celeryexporter.keda;
 
+import io.celeryexporter.autoscaling.keda.ScalerMetric;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;

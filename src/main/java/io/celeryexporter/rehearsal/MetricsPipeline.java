@@ -79,8 +79,36 @@ public final class MetricsPipeline {
         }
     }
 
-    /** The metrics APIs at this moment. */
-    MetricSource source(WorkerPool workers) {
+    /**
+     * The metrics APIs at this moment: Prometheus' last scrape; the exporter's last poll, for KEDA's external
+     * scaler; and the queue as it is now, for an external-push trigger fed by keyspace notifications (a task's
+     * arrival is pushed as it happens, in the exporter as in this model).
+     */
+    MetricSource source(WorkerPool workers, int queuedNow) {
+        MetricSource prometheus = prometheus(workers);
+        return new MetricSource() {
+            @Override
+            public Optional<MetricReading> read(MetricSpec metric) {
+                return prometheus.read(metric);
+            }
+
+            @Override
+            public Optional<MetricReading> read(MetricSpec metric, Path path) {
+                return switch (path) {
+                    case PROMETHEUS -> prometheus.read(metric);
+                    case EXPORTER -> total(exported.get(metric.series()));
+                    case LIVE -> LENGTH.equals(metric.series()) || BACKLOG.equals(metric.series())
+                            ? total((double) queuedNow) : total(exported.get(metric.series()));
+                };
+            }
+        };
+    }
+
+    private static Optional<MetricReading> total(Double value) {
+        return value == null ? Optional.empty() : Optional.of(new MetricReading.Total(value));
+    }
+
+    private MetricSource prometheus(WorkerPool workers) {
         return metric -> {
             if (metric.source() == MetricSpec.Source.RESOURCE) {
                 if (!metric.series().equals("cpu")) {

@@ -69,12 +69,18 @@ public final class Simulation {
         long arrivedMeasured = 0;
         int arrivalsThisSecond = 0;
         double replicaSeconds = 0;
+        double waitingForWakeSince = Double.NaN;
+        double longestWake = Double.NaN;
         for (int step = 0; ; step++) {
             double now = (double) step / STEPS_PER_SECOND;
             boolean measured = now >= measureFrom;
             pace.waitUntil(now);
             while (traffic.nextArrival() <= now) {
-                queue.publish(traffic.take());
+                double at = traffic.take();
+                if (spec == 0 && Double.isNaN(waitingForWakeSince)) {
+                    waitingForWakeSince = at;
+                }
+                queue.publish(at);
                 arrived++;
                 arrivedMeasured += measured ? 1 : 0;
                 arrivalsThisSecond++;
@@ -90,7 +96,12 @@ public final class Simulation {
             int second = step / STEPS_PER_SECOND;
             metrics.advance(now, exporter, pool, arrived);
             pool.sampleCpu(now, CPU_WINDOW_SECONDS);
-            int desired = autoscaler.tick(now, spec, pool.size(), pool.pods(now), metrics.source(pool));
+            int desired = autoscaler.tick(now, spec, pool.size(), pool.pods(now), metrics.source(pool, queue.size()));
+            if (desired > 0 && !Double.isNaN(waitingForWakeSince)) {
+                longestWake = Double.isNaN(longestWake) ? now - waitingForWakeSince
+                        : Math.max(longestWake, now - waitingForWakeSince);
+                waitingForWakeSince = Double.NaN;
+            }
             scaling.record(now, spec, desired);
             pool.scaleTo(desired, now);
             spec = desired;
@@ -106,14 +117,14 @@ public final class Simulation {
                 long completed = pool.started() - pool.busySlots(now);
                 List<Second> span = timeline.stream().filter(t -> t.time() >= measureFrom).toList();
                 return new Rehearsal(summary(arrived, completed, arrivedMeasured, span, waits, scaling,
-                        replicaSeconds), timeline);
+                        replicaSeconds, longestWake), timeline);
             }
         }
     }
 
     /** Arrived and completed over the whole run; everything else over the measured span. */
     private Summary summary(long arrived, long completed, long arrivedMeasured, List<Second> timeline,
-                            List<Double> waits, ScaleHistory scaling, double replicaSeconds) {
+                            List<Double> waits, ScaleHistory scaling, double replicaSeconds, double wakeSeconds) {
         double replicaHours = replicaSeconds / 3600;
         return new Summary(arrived, completed,
                 timeline.stream().mapToInt(Second::queueLength).max().orElse(0),
@@ -124,7 +135,7 @@ public final class Simulation {
                 replicaHours,
                 arrivedMeasured * workers.taskSeconds() / workers.concurrency() / 3600,
                 scaling.events(), scaling.reversals(), scaling.timeToScale(),
-                waits.isEmpty() ? Double.NaN : replicaHours * pricePerReplicaHour / waits.size());
+                waits.isEmpty() ? Double.NaN : replicaHours * pricePerReplicaHour / waits.size(), wakeSeconds);
     }
 
     /** Nearest rank; 0 for no samples. */

@@ -37,8 +37,8 @@ public abstract class Traffic {
         if (name.equals(GUIDE)) {
             return new Poisson(t -> 50, 50, 300, seed);
         }
-        if (name.equals(SINE)) {
-            throw new IllegalArgumentException("sine traffic needs its low rate and period: Traffic.sine");
+        if (name.equals(SINE) || name.equals(BATCHES)) {
+            throw new IllegalArgumentException(name + " traffic needs its period: Traffic." + name);
         }
         try {
             RateProfile profile = RateProfile.valueOf(name.toUpperCase(Locale.ROOT));
@@ -47,7 +47,7 @@ public abstract class Traffic {
                     profile == RateProfile.BURST ? rate * 4 : rate, seconds, seed);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("unknown traffic profile '" + name
-                    + "': constant, burst, ramp, sine or guide");
+                    + "': constant, burst, ramp, sine, batches or guide");
         }
     }
 
@@ -64,6 +64,21 @@ public abstract class Traffic {
         }
         return new Poisson(t -> low + (high - low) * (1 - Math.cos(2 * Math.PI * t / p)) / 2, high,
                 duration.toMillis() / 1000.0, seed);
+    }
+
+    public static final String BATCHES = "batches";
+
+    /**
+     * Sparse traffic: {@code size} tasks at once, about every {@code period} (a cron's fan-out, a nightly export):
+     * what scale-from-zero is for. Batch k lands at k periods plus half a period plus a seeded jitter of up to a
+     * minute, so that arrivals fall anywhere between the exporter's polls, the scrapes and KEDA's polls, as they do.
+     */
+    public static Traffic batches(int size, Duration period, Duration duration, long seed) {
+        double p = period.toMillis() / 1000.0;
+        if (size < 1 || p <= 0) {
+            throw new IllegalArgumentException("batch traffic needs a size of at least 1 and a positive period");
+        }
+        return new Batches(size, p, duration.toMillis() / 1000.0, new Random(seed));
     }
 
     /** Any shape: the rate of each row of a {@link RateCurve} holds until the next row's time. */
@@ -113,6 +128,49 @@ public abstract class Traffic {
             do {
                 next += -Math.log(1 - random.nextDouble()) / peak;
             } while (next < duration && random.nextDouble() * peak > rateAt.applyAsDouble(next));
+        }
+    }
+
+    /** {@code size} arrivals at the same instant, every period. */
+    private static final class Batches extends Traffic {
+        private final int size;
+        private final double period;
+        private final double duration;
+        private final Random random;
+        private long taken;
+        private double jitter;
+
+        Batches(int size, double period, double duration, Random random) {
+            this.size = size;
+            this.period = period;
+            this.duration = duration;
+            this.random = random;
+            this.jitter = nextJitter();
+        }
+
+        private double nextJitter() {
+            return random.nextDouble() * Math.min(60, period / 2);
+        }
+
+        @Override
+        public double duration() {
+            return duration;
+        }
+
+        @Override
+        double nextArrival() {
+            double t = period / 2 + (taken / size) * period + jitter;
+            return t < duration ? t : Double.POSITIVE_INFINITY;
+        }
+
+        @Override
+        double take() {
+            double t = nextArrival();
+            taken++;
+            if (taken % size == 0) {
+                jitter = nextJitter();
+            }
+            return t;
         }
     }
 

@@ -204,6 +204,25 @@ class CliTest {
                 List.of(Main.subcommandFirst(new String[] {"--queue=inspect", "--web.listen-address", ":0"})));
     }
 
+    @Test
+    void kedaTlsFlagsWithoutTheKedaPortAreOneClearLine() {
+        CliResult r = run("serve", "--broker.url", REDIS.url() + "/0", "--keda.tls-cert-file", "/nonexistent.crt");
+        assertEquals(ExitCodes.USAGE, r.code(), r.all());
+        assertTrue(r.err().contains("the --keda.tls-* flags need --keda.listen-address"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
+    @Test
+    void aTakenKedaPortIsOneClearLine() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            CliResult r = run("serve", "--broker.url", REDIS.url() + "/0", "--web.listen-address", "127.0.0.1:0",
+                    "--keda.listen-address", "127.0.0.1:" + taken.getLocalPort());
+            assertEquals(ExitCodes.FAILURE, r.code(), r.all());
+            assertTrue(r.err().contains("error: cannot listen on --keda.listen-address 127.0.0.1"), r.err());
+            assertEquals(1, r.err().strip().lines().filter(l -> !l.startsWith("ts=")).count(), r.err());
+        }
+    }
+
     /** Tasks queued before inspect met them carry no time: their age is unknown, never a 0 that reads as fresh. */
     @Test
     void inspectReportsAnUnknownAgeAsNull() throws Exception {

@@ -3,11 +3,18 @@ package io.celeryexporter.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.celeryexporter.keda.proto.ExternalScalerGrpc;
+import io.celeryexporter.keda.proto.GetMetricsRequest;
+import io.celeryexporter.keda.proto.ScaledObjectRef;
 import io.celeryexporter.testing.CeleryRedis;
 import io.celeryexporter.testing.ChildProcess;
 import io.celeryexporter.testing.Eventually;
 import io.celeryexporter.testing.Http;
 import io.celeryexporter.testing.RealRedis;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,6 +79,44 @@ class ShadedJarIT {
             assertTrue(output.contains("shutting down"), output);
             assertTrue(Duration.ofNanos(System.nanoTime() - stopAt).toSeconds() < 5);
         } finally {
+            ChildProcess.kill(serve);
+        }
+    }
+
+    /** The KEDA port in the shaded jar, whose Netty lost its native TLS libraries to the shade filter. */
+    @Test
+    void theJarServesKedasExternalScalerApi() throws Exception {
+        try (RedisClient redis = REDIS.client()) {
+            new CeleryRedis(redis).publish("pushed", 0, 2);
+        }
+        int web;
+        int keda;
+        try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0)) {
+            web = a.getLocalPort();
+            keda = b.getLocalPort();
+        }
+        Path log = Files.createTempFile("serve", ".log");
+        Process serve = jar("--broker.url", REDIS.url(), "--web.listen-address", "127.0.0.1:" + web,
+                "--keda.listen-address", "127.0.0.1:" + keda, "--poll-interval", "200ms")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", keda,
+                InsecureChannelCredentials.create()).build();
+        try {
+            ScaledObjectRef ref = ScaledObjectRef.newBuilder().putScalerMetadata("queue", "pushed")
+                    .putScalerMetadata("metric", "length").build();
+            Eventually.await(Duration.ofSeconds(30), "the jar's KEDA port to answer", () -> {
+                try {
+                    return ExternalScalerGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
+                            .getMetrics(GetMetricsRequest.newBuilder().setScaledObjectRef(ref).build())
+                            .getMetricValues(0).getMetricValueFloat() == 2;
+                } catch (StatusRuntimeException notYet) {
+                    return false;
+                }
+            });
+            assertTrue(Files.readString(log).contains("serving KEDA's external scaler API (gRPC) on"),
+                    Files.readString(log));
+        } finally {
+            channel.shutdownNow();
             ChildProcess.kill(serve);
         }
     }

@@ -31,8 +31,17 @@ public final class KedaAutoscaler implements Autoscaler {
      *
      * @param emptyIsZero a prometheus trigger's {@code ignoreNullValues} (KEDA's default, true): a query that returns
      *                    no series reads 0, not a failure
+     * @param path        how its value arrives: through Prometheus, or from the exporter's external scaler API
+     *                    ({@code external}), which an {@code external-push} trigger also streams activity on
+     * @param push        an {@code external-push} trigger: activity is pushed as it happens, so a workload at zero
+     *                    wakes at once instead of at the next {@code pollingInterval}
      */
-    public record Trigger(MetricSpec metric, double activationThreshold, boolean emptyIsZero) {
+    public record Trigger(MetricSpec metric, double activationThreshold, boolean emptyIsZero, MetricSource.Path path,
+                          boolean push) {
+
+        public Trigger(MetricSpec metric, double activationThreshold, boolean emptyIsZero) {
+            this(metric, activationThreshold, emptyIsZero, MetricSource.Path.PROMETHEUS, false);
+        }
 
         public Trigger(MetricSpec metric, double activationThreshold) {
             this(metric, activationThreshold, false);
@@ -133,9 +142,13 @@ public final class KedaAutoscaler implements Autoscaler {
     }
 
     @Override
-    public int tick(double now, int specReplicas, int statusReplicas, List<Pod> pods, MetricSource prometheus) {
-        MetricSource inputs = asScalersRead(prometheus);
+    public int tick(double now, int specReplicas, int statusReplicas, List<Pod> pods, MetricSource sources) {
+        MetricSource inputs = asScalersRead(sources);
         int replicas = specReplicas;
+        if (replicas <= idleReplicas() && pushedActive(sources)) {
+            lastActive = now;
+            replicas = Math.max(spec.minReplicaCount(), 1);
+        }
         if (now >= nextPoll) {
             nextPoll = now + spec.pollingInterval();
             boolean active = isActive(inputs);
@@ -160,16 +173,32 @@ public final class KedaAutoscaler implements Autoscaler {
         return hpa.syncedLastTick();
     }
 
-    /** The triggers' values as KEDA's scalers read them: an empty result reads 0 where {@code ignoreNullValues}. */
-    private MetricSource asScalersRead(MetricSource prometheus) {
+    /**
+     * The triggers' values as KEDA's scalers read them, each by its own path: an empty result reads 0 where
+     * {@code ignoreNullValues}.
+     */
+    private MetricSource asScalersRead(MetricSource sources) {
         return metric -> {
-            Optional<MetricReading> reading = prometheus.read(metric);
-            if (reading.isEmpty() && spec.triggers().stream()
-                    .anyMatch(t -> t.emptyIsZero() && t.metric().name().equals(metric.name()))) {
+            Optional<Trigger> trigger = spec.triggers().stream()
+                    .filter(t -> t.metric().name().equals(metric.name())).findFirst();
+            Optional<MetricReading> reading = sources.read(metric,
+                    trigger.map(Trigger::path).orElse(MetricSource.Path.PROMETHEUS));
+            if (reading.isEmpty() && trigger.map(Trigger::emptyIsZero).orElse(false)) {
                 return Optional.of(new MetricReading.Total(0));
             }
             return reading;
         };
+    }
+
+    /** An {@code external-push} trigger's stream says "active" now (KEDA scales a workload at zero up at once). */
+    private boolean pushedActive(MetricSource sources) {
+        for (Trigger t : spec.triggers()) {
+            if (t.push() && total(sources.read(t.metric(), MetricSource.Path.LIVE))
+                    .map(v -> v > t.activationThreshold()).orElse(false)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Active when any non-resource trigger, or the formula, is above its activation threshold. */
@@ -241,7 +270,8 @@ public final class KedaAutoscaler implements Autoscaler {
         List<Trigger> triggers = new ArrayList<>();
         for (int i = 0; i < spec.triggers().size(); i++) {
             Trigger old = spec.triggers().get(i);
-            triggers.add(new Trigger(retargeted.get(i), old.activationThreshold(), old.emptyIsZero()));
+            triggers.add(new Trigger(retargeted.get(i), old.activationThreshold(), old.emptyIsZero(), old.path(),
+                    old.push()));
         }
         return new KedaAutoscaler(spec.withTriggers(triggers), syncPeriod, settings);
     }

@@ -8,12 +8,14 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.celeryexporter.autoscaling.Autoscaler;
 import io.celeryexporter.autoscaling.HpaAutoscaler;
 import io.celeryexporter.autoscaling.HpaSpec;
+import io.celeryexporter.autoscaling.MetricSource;
 import io.celeryexporter.autoscaling.MetricSpec;
 import io.celeryexporter.autoscaling.ReplicaCalculator;
 import io.celeryexporter.autoscaling.ScalingPolicy;
 import io.celeryexporter.autoscaling.ScalingRules;
 import io.celeryexporter.autoscaling.keda.Formula;
 import io.celeryexporter.autoscaling.keda.KedaAutoscaler;
+import io.celeryexporter.autoscaling.keda.ScalerMetric;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -290,9 +292,35 @@ public final class AutoscalerFiles {
                 yield new KedaAutoscaler.Trigger(new MetricSpec(MetricSpec.Source.RESOURCE, type, type,
                         new MetricSpec.Target(targetType, quantity(file, at + ".metadata.value", value))), 0);
             }
+            case "external", "external-push" -> scalerTrigger(file, at, t, name, metadata, type.equals("external-push"));
             default -> throw new ManifestException(file, at + ".type",
-                    "'" + type + "' triggers are not modelled (prometheus, cpu, memory)");
+                    "'" + type + "' triggers are not modelled (prometheus, external, external-push, cpu, memory)");
         };
+    }
+
+    /**
+     * An {@code external} or {@code external-push} trigger pointed at the exporter's KEDA port
+     * ({@code --keda.listen-address}): its metadata as the exporter reads it (queue, metric, target,
+     * activationTarget), its value read from the exporter without Prometheus' scrape.
+     */
+    private static KedaAutoscaler.Trigger scalerTrigger(Path file, String at, Yaml.Trigger t, String name,
+                                                        java.util.Map<String, String> metadata, boolean push)
+            throws ManifestException {
+        require(file, at + ".metadata.scalerAddress", metadata.get("scalerAddress"));
+        require(file, at + ".metadata.queue", metadata.get("queue"));
+        ScalerMetric metric;
+        try {
+            metric = ScalerMetric.of(metadata.getOrDefault("metric", ScalerMetric.BACKLOG.key()));
+        } catch (IllegalArgumentException e) {
+            throw new ManifestException(file, at + ".metadata.metric", e.getMessage());
+        }
+        double target = metadata.containsKey("target")
+                ? quantity(file, at + ".metadata.target", metadata.get("target")) : metric.defaultTarget();
+        double activation = metadata.containsKey("activationTarget")
+                ? quantity(file, at + ".metadata.activationTarget", metadata.get("activationTarget")) : 0;
+        MetricSpec.TargetType targetType = metricType(file, at + ".metricType", t.metricType());
+        return new KedaAutoscaler.Trigger(new MetricSpec(MetricSpec.Source.EXTERNAL, name, metric.series(),
+                new MetricSpec.Target(targetType, target)), activation, false, MetricSource.Path.EXPORTER, push);
     }
 
     private static KedaAutoscaler.Modifiers modifiers(Path file, String at, Yaml.ScalingModifiers m,
