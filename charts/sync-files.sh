@@ -12,3 +12,4 @@ for kind in load composite queue-length wait-time; do
   cp "hpa/$kind.yaml" "$files/autoscalers/hpa-$kind.yaml"
   cp "keda/$kind.yaml" "$files/autoscalers/keda-$kind.yaml"
 done
+cp keda/push.yaml "$files/autoscalers/keda-push.yaml"

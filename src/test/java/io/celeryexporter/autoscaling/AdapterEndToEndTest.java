@@ -293,6 +293,8 @@ class AdapterEndToEndTest {
         assertEquals(250, values.get("load/backlog"));
         assertEquals(REQUIRED, values.get("load/required_replicas"), 0.1 * REQUIRED);
         assertEquals(values.get("load/required_replicas"), values.get("composite/required_replicas"), 0.1 * REQUIRED);
+        assertEquals(values.get("load/required_replicas"), values.get("push/required_replicas"), 0.1 * REQUIRED,
+                "keda/push.yaml asks Prometheus for the load as keda/load.yaml does");
         assertEquals(250, values.get("http-latency/queue_length"));
         double age = values.get("wait-time/oldest_task_age");
         assertTrue(age >= PUBLISHED_SECONDS_AGO && age < PUBLISHED_SECONDS_AGO + 60, "age " + age);

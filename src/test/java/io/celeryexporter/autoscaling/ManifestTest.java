@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.celeryexporter.keda.ScalerRequest;
 import io.celeryexporter.testing.Tools;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Service;
@@ -165,6 +166,12 @@ class ManifestTest {
         assertEquals("/metrics", monitor.spec().endpoints().get(0).path());
     }
 
+    private static int kedaServicePort() throws IOException {
+        Service service = Manifests.YAML.readValue(Path.of("deploy/service.yaml").toFile(), Service.class);
+        return service.getSpec().getPorts().stream().filter(p -> p.getName().equals("keda")).findFirst()
+                .orElseThrow().getPort();
+    }
+
     private static CrdModels.ScaledObject scaledObject(String file) throws IOException {
         return Manifests.STRICT.readValue(Path.of("keda", file + ".yaml").toFile(), CrdModels.ScaledObject.class);
     }
@@ -178,6 +185,15 @@ class ManifestTest {
             assertEquals("crucible", so.metadata().namespace(), file);
             for (CrdModels.Trigger trigger : so.spec().triggers()) {
                 assertNotNull(trigger.name(), file + ": named, so formulas and errors can refer to it");
+                if (trigger.type().equals("external") || trigger.type().equals("external-push")) {
+                    // the exporter's own KEDA port: its metadata as the exporter reads it, at deploy/'s Service
+                    ScalerRequest request = ScalerRequest.parse(trigger.metadata());
+                    assertEquals("evaluation", request.queue(), file);
+                    assertEquals("celery-queue-exporter.crucible.svc:" + kedaServicePort(),
+                            trigger.metadata().get("scalerAddress"), file);
+                    assertTrue(trigger.metadata().containsKey("activationTarget"), file + ": set on purpose");
+                    continue;
+                }
                 if (!trigger.type().equals("prometheus")) {
                     assertEquals("cpu", trigger.type(), file);
                     continue;
@@ -211,6 +227,7 @@ class ManifestTest {
         assertEquals(1, scaledObject("http-latency").spec().minReplicaCount(), "an HTTP service keeps a pod");
         assertNull(scaledObject("wait-time").spec().fallback(), "KEDA's fallback is for AverageValue triggers");
         assertEquals(0, scaledObject("load").spec().minReplicaCount());
+        assertEquals(0, scaledObject("push").spec().minReplicaCount(), "push is for waking from zero");
         for (String file : List.of("load", "composite")) {
             CrdModels.ScaledObject so = scaledObject(file);
             assertNull(so.spec().advanced().scalingModifiers(), file + ": each trigger its own metric, the largest wins");
@@ -222,7 +239,8 @@ class ManifestTest {
         }
     }
 
-    static final List<String> KEDA_FILES = List.of("queue-length", "wait-time", "composite", "http-latency", "load");
+    static final List<String> KEDA_FILES = List.of("queue-length", "wait-time", "composite", "http-latency", "load",
+            "push");
 
     /** keda/trigger-authentication.yaml, added to a trigger as its comment says: still strict, and it fits. */
     @Test

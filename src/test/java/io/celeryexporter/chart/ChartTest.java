@@ -47,7 +47,7 @@ class ChartTest {
     static final Path CHART = Path.of("charts/celery-queue-exporter");
     static final String RELEASE = "celery-queue-exporter";
     static final List<String> AUTOSCALERS = List.of("hpa-load", "hpa-composite", "hpa-queue-length", "hpa-wait-time",
-            "keda-load", "keda-composite", "keda-queue-length", "keda-wait-time");
+            "keda-load", "keda-composite", "keda-queue-length", "keda-wait-time", "keda-push");
     /** Every optional part on, as --set pairs. */
     static final Map<String, String> EVERYTHING_ON = Map.of(
             "serviceMonitor.enabled", "true",
@@ -206,7 +206,7 @@ class ChartTest {
     /** With the shipped files' own Deployment and queue, a rendered autoscaler is the shipped file. */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"hpa-load", "hpa-composite", "hpa-queue-length", "hpa-wait-time", "keda-load",
-        "keda-composite", "keda-queue-length", "keda-wait-time"})
+        "keda-composite", "keda-queue-length", "keda-wait-time", "keda-push"})
     void aRenderedAutoscalerIsTheShippedFileAndRehearsesAlike(String kind, @TempDir Path dir) throws Exception {
         JsonNode rendered = autoscalerOf(render(Map.of("autoscaler.kind", kind, "autoscaler.deployment", "dispatcher",
                 "autoscaler.queue", "evaluation")));
@@ -222,7 +222,7 @@ class ChartTest {
         Summary fromRepository = guide(shippedFile);
         assertEquals(fromRepository, fromChart);
         // the bounds the files in hpa/ and keda/ are held to (ShippedAutoscalersRehearsalTest, SteadyLoadRehearsalTest)
-        boolean onLoad = kind.endsWith("load") || kind.endsWith("composite");
+        boolean onLoad = kind.endsWith("load") || kind.endsWith("composite") || kind.endsWith("push");
         assertAll(kind + ": " + fromChart,
                 () -> assertTrue(fromChart.p95OldestAgeSeconds() <= (onLoad ? 40 : 60)),
                 () -> assertTrue(fromChart.maxOldestAgeSeconds() <= (onLoad ? 45 : 120)),

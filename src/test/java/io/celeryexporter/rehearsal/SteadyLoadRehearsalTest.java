@@ -35,7 +35,8 @@ class SteadyLoadRehearsalTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"hpa/load.yaml", "keda/load.yaml", "hpa/composite.yaml", "keda/composite.yaml"})
+    @ValueSource(strings = {"hpa/load.yaml", "keda/load.yaml", "hpa/composite.yaml", "keda/composite.yaml",
+        "keda/push.yaml"})
     void holdsASteadyLoadCpuBoundOrIoBound(String file) throws Exception {
         for (WorkerSettings workers : new WorkerSettings[] {ShippedAutoscalersRehearsalTest.DEFAULT_WORKERS,
             IO_BOUND}) {
@@ -49,7 +50,8 @@ class SteadyLoadRehearsalTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"hpa/load.yaml", "keda/load.yaml", "hpa/composite.yaml", "keda/composite.yaml"})
+    @ValueSource(strings = {"hpa/load.yaml", "keda/load.yaml", "hpa/composite.yaml", "keda/composite.yaml",
+        "keda/push.yaml"})
     void holdsTheGuidesBurst(String file) throws Exception {
         Summary s = rehearse(file, ShippedAutoscalersRehearsalTest.DEFAULT_WORKERS,
                 Traffic.of(Traffic.GUIDE, 50, Duration.ofMinutes(5), 1), 0);
@@ -62,7 +64,8 @@ class SteadyLoadRehearsalTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"hpa/load.yaml", "keda/load.yaml", "hpa/composite.yaml", "keda/composite.yaml"})
+    @ValueSource(strings = {"hpa/load.yaml", "keda/load.yaml", "hpa/composite.yaml", "keda/composite.yaml",
+        "keda/push.yaml"})
     void followsARamp(String file) throws Exception {
         Summary s = rehearse(file, ShippedAutoscalersRehearsalTest.DEFAULT_WORKERS,
                 Traffic.of("ramp", 50, Duration.ofMinutes(20), 1), 0);
@@ -79,7 +82,8 @@ class SteadyLoadRehearsalTest {
      * rise), so the test holds them to 11 s, and the gap is stated in hpa/README.md.
      */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"hpa/load.yaml", "keda/load.yaml", "hpa/composite.yaml", "keda/composite.yaml"})
+    @ValueSource(strings = {"hpa/load.yaml", "keda/load.yaml", "hpa/composite.yaml", "keda/composite.yaml",
+        "keda/push.yaml"})
     void followsADailySwing(String file) throws Exception {
         Summary s = rehearse(file, ShippedAutoscalersRehearsalTest.DEFAULT_WORKERS,
                 Traffic.sine(10, 50, Duration.ofMinutes(10), Duration.ofMinutes(30), 1), 300);
