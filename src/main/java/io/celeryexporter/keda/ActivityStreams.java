@@ -21,6 +21,7 @@ final class ActivityStreams {
         final ScalerRequest request;
         final ServerCallStreamObserver<IsActiveResponse> out;
         Boolean said;
+        Boolean wanted;
         /** The metric at the last poll, plus the arrivals announced since; NaN until a poll had a value. */
         double value = Double.NaN;
 
@@ -44,12 +45,24 @@ final class ActivityStreams {
             }
         }
 
+        /**
+         * Says it, unless it was the last thing said. A client that does not read (its flow-control window full)
+         * is not sent more: the latest answer waits for it, and the others' streams go on.
+         */
         private void say(boolean active) {
-            if (said != null && said == active || out.isCancelled()) {
+            wanted = active;
+            if (out.isCancelled() || !out.isReady() || said != null && said == active) {
                 return;
             }
             out.onNext(IsActiveResponse.newBuilder().setResult(active).build());
             said = active;
+        }
+
+        /** The client read again: say what it missed, if it still differs. */
+        synchronized void ready() {
+            if (wanted != null) {
+                say(wanted);
+            }
         }
     }
 
@@ -59,6 +72,7 @@ final class ActivityStreams {
     void open(ScalerRequest request, ServerCallStreamObserver<IsActiveResponse> out, Optional<PollResult> current) {
         Stream stream = new Stream(request, out);
         out.setOnCancelHandler(() -> open.remove(stream));
+        out.setOnReadyHandler(stream::ready);
         open.add(stream);
         current.ifPresent(result -> polled(stream, result));
     }

@@ -20,20 +20,25 @@ import io.celeryexporter.poll.ExporterConfig;
 import io.celeryexporter.testing.Brokers;
 import io.celeryexporter.testing.CeleryRedis;
 import io.celeryexporter.testing.Eventually;
+import io.celeryexporter.testing.Http;
 import io.celeryexporter.testing.RedisServer;
 import io.celeryexporter.testing.TestCa;
 import io.celeryexporter.web.ListenAddress;
 import io.celeryexporter.web.WebConfig;
+import io.grpc.CallOptions;
 import io.grpc.ChannelCredentials;
+import io.grpc.ClientCall;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.stub.StreamObserver;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -249,6 +254,57 @@ class ExternalScalerTest {
                             .build()));
             assertNull(said.poll(2, TimeUnit.SECONDS), "nothing said during the outage");
             assertEquals(1, r.exporter().kedaStreams(), "the stream stays open");
+
+            // back, without persistence: the tasks are gone, the queue is kept (its binding vanished with them)
+            r.redis().restart();
+            assertEquals(false, said.poll(30, TimeUnit.SECONDS), "the same stream says what the broker says now");
+            assertFalse(r.blocking().isActive(ref("queue", QUEUE, "metric", "length")).getResult());
+            try (RedisClient again = r.redis().client()) { // the old client's connections died with the server
+                new CeleryRedis(again).publish(QUEUE, 0, 1);
+            }
+            assertEquals(true, said.poll(30, TimeUnit.SECONDS), "and follows it again");
+        }
+    }
+
+    /**
+     * A hundred KEDA streams, and a client that opens one and never reads: the others get every change, and the
+     * exporter's /metrics still answers.
+     */
+    @Test
+    void aHundredStreamsAndOneThatNeverReads() throws Exception {
+        try (Running r = start(Duration.ofMillis(200), "lE"); RedisClient redis = r.redis().client()) {
+            ScaledObjectRef length = ref("queue", QUEUE, "metric", "length");
+            ClientCall<ScaledObjectRef, IsActiveResponse> stalled = r.channel().newCall(
+                    ExternalScalerGrpc.getStreamIsActiveMethod(), CallOptions.DEFAULT);
+            stalled.start(new ClientCall.Listener<>() {}, new Metadata()); // and never request(): it reads nothing
+            stalled.sendMessage(length);
+            stalled.halfClose();
+            List<BlockingQueue<Object>> streams = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                BlockingQueue<Object> said = new LinkedBlockingQueue<>();
+                ExternalScalerGrpc.newStub(r.channel()).streamIsActive(length, recorder(said));
+                streams.add(said);
+            }
+            Eventually.await(Duration.ofSeconds(30), "101 streams open", () -> r.exporter().kedaStreams() == 101);
+            for (BlockingQueue<Object> said : streams) {
+                assertEquals(false, said.poll(10, TimeUnit.SECONDS));
+            }
+            String metrics = "http://127.0.0.1:" + r.exporter().address().getPort() + "/metrics";
+            for (int round = 0; round < 10; round++) {
+                new CeleryRedis(redis).publish(QUEUE, 0, 1);
+                for (BlockingQueue<Object> said : streams) {
+                    assertEquals(true, said.poll(10, TimeUnit.SECONDS), "round " + round);
+                }
+                redis.del(QUEUE);
+                for (BlockingQueue<Object> said : streams) {
+                    assertEquals(false, said.poll(10, TimeUnit.SECONDS), "round " + round);
+                }
+                long start = System.nanoTime();
+                assertEquals(200, Http.get(metrics).statusCode());
+                System.out.printf("round %d: /metrics answered in %.1f ms beside 101 streams%n", round,
+                        (System.nanoTime() - start) / 1e6);
+            }
+            stalled.cancel("done", null);
         }
     }
 
@@ -270,6 +326,21 @@ class ExternalScalerTest {
                         .newBlockingStub(noCert).withDeadlineAfter(10, TimeUnit.SECONDS)
                         .isActive(ref("queue", QUEUE, "metric", "length")));
                 assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode(), "the handshake is refused: " + e);
+                TestCa other = new TestCa();
+                TestCa.Issued stranger = other.issue("stranger", "DNS:keda-operator");
+                ManagedChannel wrongCert = Grpc.newChannelBuilderForAddress("localhost",
+                        r.exporter().kedaAddress().orElseThrow().getPort(), TlsChannelCredentials.newBuilder()
+                                .trustManager(ca.caCert().toFile())
+                                .keyManager(stranger.cert().toFile(), stranger.key().toFile()).build()).build();
+                try {
+                    StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () ->
+                            ExternalScalerGrpc.newBlockingStub(wrongCert).withDeadlineAfter(10, TimeUnit.SECONDS)
+                                    .isActive(ref("queue", QUEUE, "metric", "length")));
+                    assertEquals(Status.Code.UNAVAILABLE, refused.getStatus().getCode(),
+                            "a certificate from another CA is refused: " + refused);
+                } finally {
+                    wrongCert.shutdownNow();
+                }
                 ManagedChannel plain = Grpc.newChannelBuilderForAddress("localhost",
                         r.exporter().kedaAddress().orElseThrow().getPort(), InsecureChannelCredentials.create())
                         .build();
