@@ -54,8 +54,12 @@ final class ActivityStreams {
             if (out.isCancelled() || !out.isReady() || said != null && said == active) {
                 return;
             }
-            out.onNext(IsActiveResponse.newBuilder().setResult(active).build());
-            said = active;
+            try {
+                out.onNext(IsActiveResponse.newBuilder().setResult(active).build());
+                said = active;
+            } catch (RuntimeException closedMeanwhile) {
+                // KEDA hung up between the check and the send: its cancel handler removes the stream
+            }
         }
 
         /** The client read again: say what it missed, if it still differs. */
@@ -111,8 +115,10 @@ final class ActivityStreams {
     void closeAll() {
         for (Stream stream : open) {
             synchronized (stream) {
-                if (!stream.out.isCancelled()) {
+                try {
                     stream.out.onCompleted();
+                } catch (RuntimeException alreadyClosed) {
+                    // cancelled by KEDA meanwhile: nothing to end
                 }
             }
         }
