@@ -1,6 +1,10 @@
 package io.celeryexporter.cli;
 
+import io.celeryexporter.rehearsal.TaskTimes;
 import io.celeryexporter.rehearsal.WorkerSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
@@ -10,12 +14,23 @@ public final class WorkerModelOptions {
     @Option(names = "--concurrency", defaultValue = "4", description = "Task slots per replica. Default: ${DEFAULT-VALUE}.")
     int concurrency;
 
-    @Option(names = "--task-seconds", defaultValue = "0.8", description = "Mean service time. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--task-seconds", defaultValue = "0.8",
+            description = "Mean task time (lognormal: the median). Default: ${DEFAULT-VALUE}.")
     double taskSeconds;
 
     @Option(names = "--task-distribution", defaultValue = "exponential",
-            description = "exponential or fixed. Default: ${DEFAULT-VALUE}.")
+            description = {"exponential, fixed, or lognormal (--task-seconds its median, --task-seconds-p99 its 99th",
+                "percentile). Default: ${DEFAULT-VALUE}."})
     String taskDistribution;
+
+    @Option(names = "--task-seconds-p99", paramLabel = "SECONDS",
+            description = "With --task-distribution lognormal: the 99th percentile of the task time.")
+    Double taskSecondsP99;
+
+    @Option(names = "--task-seconds-from", paramLabel = "FILE", description = {"Draw task times from recorded ones:",
+        "one duration in seconds per line, or le,count rows of a cumulative histogram (celery_queue_wait_seconds'",
+        "buckets, or your own task-time histogram)."})
+    Path taskSecondsFrom;
 
     @Option(names = "--pod-startup", defaultValue = "30s", converter = DurationConverter.class,
             description = "From desired to taking tasks. Default: ${DEFAULT-VALUE}.")
@@ -30,15 +45,41 @@ public final class WorkerModelOptions {
             description = "CPU one busy slot burns (10m for an I/O-bound worker). Default: ${DEFAULT-VALUE}.")
     double cpuPerBusySlot;
 
-    /** @param recordedTaskSeconds a service time derived from recorded traffic, which wins; null for none */
+    /** @param recordedTaskSeconds a mean service time derived from recorded traffic, which wins; null for none */
     WorkerSettings settings(Double recordedTaskSeconds) {
-        if (!taskDistribution.equals("exponential") && !taskDistribution.equals("fixed")) {
-            throw new IllegalArgumentException("--task-distribution must be exponential or fixed");
-        }
         if (concurrency < 1 || taskSeconds <= 0) {
             throw new IllegalArgumentException("--concurrency must be at least 1 and --task-seconds above 0");
         }
-        return new WorkerSettings(concurrency, recordedTaskSeconds != null ? recordedTaskSeconds : taskSeconds,
-                taskDistribution.equals("exponential"), podStartup.toMillis() / 1000.0, cpuRequest, cpuPerBusySlot);
+        return new WorkerSettings(concurrency, taskTimes(recordedTaskSeconds), podStartup.toMillis() / 1000.0,
+                cpuRequest, cpuPerBusySlot);
+    }
+
+    private TaskTimes taskTimes(Double recordedMean) {
+        if (taskSecondsFrom != null) {
+            try {
+                return TaskTimes.Recorded.parse(Files.readAllLines(taskSecondsFrom));
+            } catch (IOException | IllegalArgumentException e) {
+                throw new IllegalArgumentException("--task-seconds-from " + taskSecondsFrom + ": " + e.getMessage());
+            }
+        }
+        if (taskSecondsP99 != null && !taskDistribution.equals("lognormal")) {
+            throw new IllegalArgumentException("--task-seconds-p99 goes with --task-distribution lognormal");
+        }
+        TaskTimes chosen = switch (taskDistribution) {
+            case "exponential" -> new TaskTimes.Exponential(taskSeconds);
+            case "fixed" -> new TaskTimes.Fixed(taskSeconds);
+            case "lognormal" -> {
+                if (taskSecondsP99 == null) {
+                    throw new IllegalArgumentException("--task-distribution lognormal needs --task-seconds-p99");
+                }
+                yield new TaskTimes.LogNormal(taskSeconds, taskSecondsP99);
+            }
+            default -> throw new IllegalArgumentException("--task-distribution must be exponential, fixed or"
+                    + " lognormal, not '" + taskDistribution + "'");
+        };
+        if (recordedMean == null) {
+            return chosen;
+        }
+        return chosen.withMean(recordedMean); // the recording fixes the mean; the shape stays the one asked for
     }
 }

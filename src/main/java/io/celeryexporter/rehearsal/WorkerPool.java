@@ -182,7 +182,6 @@ final class WorkerPool {
     }
 
     private double serviceTime() {
-        double mean = settings.taskSeconds();
-        return settings.exponential() ? -Math.log(1 - random.nextDouble()) * mean : mean;
+        return settings.taskTimes().next(random);
     }
 }

@@ -4,11 +4,23 @@ package io.celeryexporter.rehearsal;
  * The workers a rehearsal stands in for.
  *
  * @param concurrency       task slots per replica (Celery's --concurrency)
- * @param taskSeconds       mean time a task holds a slot
- * @param exponential       service times drawn from an exponential distribution (else each exactly the mean)
+ * @param taskTimes         how long a task holds a slot
  * @param podStartup        seconds from a replica being desired to it taking tasks
  * @param cpuRequestMillis  the replica's CPU request
  * @param cpuPerBusySlot    millicores one busy slot burns: utilization = busy share x slots x this / request
  */
-public record WorkerSettings(int concurrency, double taskSeconds, boolean exponential, double podStartup,
-                             double cpuRequestMillis, double cpuPerBusySlot) {}
+public record WorkerSettings(int concurrency, TaskTimes taskTimes, double podStartup, double cpuRequestMillis,
+                             double cpuPerBusySlot) {
+
+    /** Task times exponential with this mean, or each exactly the mean. */
+    public WorkerSettings(int concurrency, double taskSeconds, boolean exponential, double podStartup,
+                          double cpuRequestMillis, double cpuPerBusySlot) {
+        this(concurrency, exponential ? new TaskTimes.Exponential(taskSeconds) : new TaskTimes.Fixed(taskSeconds),
+                podStartup, cpuRequestMillis, cpuPerBusySlot);
+    }
+
+    /** The mean time a task holds a slot. */
+    public double taskSeconds() {
+        return taskTimes.mean();
+    }
+}

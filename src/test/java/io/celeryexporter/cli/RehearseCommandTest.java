@@ -125,6 +125,34 @@ class RehearseCommandTest {
         assertTrue(Math.abs(arrived - (300 * 10 + 300 * 40)) < 0.03 * 15_000, "about 15,000 arrivals: " + arrived);
     }
 
+    /** The task times shape the rehearsal; their mean sets the ideal replica-hours. */
+    @Test
+    void taskTimesFromADistributionOrARecording() throws Exception {
+        Path recorded = dir.resolve("durations.csv");
+        Files.writeString(recorded, "seconds\n1.0\n3.0\n");
+        CliResult r = run("rehearse", "--autoscaler", "hpa/load.yaml", "--traffic", "constant", "--rate", "10",
+                "--duration", "10m", "--task-seconds-from", recorded.toString(), "-o", "json");
+        assertEquals(0, r.code(), r.all());
+        double arrived = Double.parseDouble(r.out().replaceAll("(?s).*\"arrived\": (\\d+).*", "$1"));
+        double ideal = Double.parseDouble(r.out().replaceAll("(?s).*\"ideal_replica_hours\": ([0-9.e-]+).*", "$1"));
+        assertEquals(arrived * 2.0 / 4 / 3600, ideal, 1e-4, "the recording's mean, 2 s, over 4 slots");
+
+        CliResult lognormal = run("rehearse", "--autoscaler", "hpa/load.yaml", "--traffic", "constant", "--rate",
+                "10", "--duration", "10m", "--task-distribution", "lognormal", "--task-seconds", "0.8",
+                "--task-seconds-p99", "8", "-o", "json");
+        assertEquals(0, lognormal.code(), lognormal.all());
+        double mean = 0.8 * Math.exp(Math.pow(Math.log(10) / 2.3263478740, 2) / 2);
+        double arrivedL = Double.parseDouble(lognormal.out().replaceAll("(?s).*\"arrived\": (\\d+).*", "$1"));
+        double idealL = Double.parseDouble(lognormal.out()
+                .replaceAll("(?s).*\"ideal_replica_hours\": ([0-9.e-]+).*", "$1"));
+        assertEquals(arrivedL * mean / 4 / 3600, idealL, 1e-4, "the log-normal's mean, not its median");
+
+        CliResult noP99 = run("rehearse", "--autoscaler", "hpa/load.yaml", "--traffic", "guide",
+                "--task-distribution", "lognormal");
+        assertEquals(ExitCodes.USAGE, noP99.code(), noP99.all());
+        assertEquals("error: --task-distribution lognormal needs --task-seconds-p99", noP99.err().strip());
+    }
+
     @Test
     void badTrafficFilesAndQuantitiesGetOneLine() throws Exception {
         Path rates = dir.resolve("bad.csv");
