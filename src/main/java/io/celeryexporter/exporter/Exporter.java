@@ -4,6 +4,7 @@ import io.celeryexporter.broker.RedisBroker;
 import io.celeryexporter.celery.MessageDecoder;
 import io.celeryexporter.keda.KedaConfig;
 import io.celeryexporter.keda.KedaServer;
+import io.celeryexporter.metrics.KedaCollector;
 import io.celeryexporter.metrics.QueueCollector;
 import io.celeryexporter.metrics.WorkerCollector;
 import io.celeryexporter.poll.ExporterConfig;
@@ -89,6 +90,7 @@ public final class Exporter implements AutoCloseable {
                 broker.close();
                 throw e;
             }
+            registry.register(new KedaCollector(kedaServer.stats()));
         }
         PollLoop loop = new PollLoop(poller, state, config.pollInterval());
         loop.start();

@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ActivityStreams {
 
     /** One stream; its observer is not thread-safe, and the poll and the events both push: guarded by itself. */
-    private static final class Stream {
+    private final class Stream {
         final ScalerRequest request;
         final ServerCallStreamObserver<IsActiveResponse> out;
         Boolean said;
@@ -57,6 +57,7 @@ final class ActivityStreams {
             try {
                 out.onNext(IsActiveResponse.newBuilder().setResult(active).build());
                 said = active;
+                stats.said(active);
             } catch (RuntimeException closedMeanwhile) {
                 // KEDA hung up between the check and the send: its cancel handler removes the stream
             }
@@ -71,6 +72,12 @@ final class ActivityStreams {
     }
 
     private final Set<Stream> open = ConcurrentHashMap.newKeySet();
+    private final KedaStats stats;
+
+    ActivityStreams(KedaStats stats) {
+        this.stats = stats;
+        stats.streams(this);
+    }
 
     /** Opens a stream, and says at once what the current figures say, where they say anything. */
     void open(ScalerRequest request, ServerCallStreamObserver<IsActiveResponse> out, Optional<PollResult> current) {
@@ -99,7 +106,7 @@ final class ActivityStreams {
         }
     }
 
-    private static void polled(Stream stream, PollResult result) {
+    private void polled(Stream stream, PollResult result) {
         for (QueueStats q : result.queues()) {
             if (q.name().equals(stream.request.queue())) {
                 Double value = QueueFigures.valueOf(stream.request.metric(), q);

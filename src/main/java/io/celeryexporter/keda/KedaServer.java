@@ -6,6 +6,7 @@ import io.celeryexporter.tls.PemFiles;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerCredentials;
+import io.grpc.ServerInterceptors;
 import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
@@ -22,17 +23,20 @@ public final class KedaServer implements AutoCloseable {
 
     private final Server server;
     private final ActivityStreams streams;
+    private final KedaStats stats;
 
-    private KedaServer(Server server, ActivityStreams streams) {
+    private KedaServer(Server server, ActivityStreams streams, KedaStats stats) {
         this.server = server;
         this.streams = streams;
+        this.stats = stats;
     }
 
     /** Starts serving, fed by the poll's results and, where keyspace notifications are on, its arrivals. */
     public static KedaServer start(KedaConfig config, ExporterState state, Poller poller) throws IOException {
-        ActivityStreams streams = new ActivityStreams();
+        KedaStats stats = new KedaStats();
+        ActivityStreams streams = new ActivityStreams(stats);
         Server server = NettyServerBuilder.forAddress(config.address(), credentials(config))
-                .addService(new ExternalScalerService(state, streams))
+                .addService(ServerInterceptors.intercept(new ExternalScalerService(state, streams), stats))
                 .build();
         try {
             server.start();
@@ -45,7 +49,7 @@ public final class KedaServer implements AutoCloseable {
         }
         state.onPublish(streams::onPoll);
         poller.onArrival(streams::onArrival);
-        return new KedaServer(server, streams);
+        return new KedaServer(server, streams, stats);
     }
 
     private static ServerCredentials credentials(KedaConfig config) {
@@ -68,6 +72,11 @@ public final class KedaServer implements AutoCloseable {
     /** Open {@code StreamIsActive} calls. */
     public int streams() {
         return streams.size();
+    }
+
+    /** What it has served, for the exporter's metrics. */
+    public KedaStats stats() {
+        return stats;
     }
 
     @Override

@@ -21,6 +21,7 @@ import io.celeryexporter.testing.Brokers;
 import io.celeryexporter.testing.CeleryRedis;
 import io.celeryexporter.testing.Eventually;
 import io.celeryexporter.testing.Http;
+import io.celeryexporter.testing.Metrics;
 import io.celeryexporter.testing.RedisServer;
 import io.celeryexporter.testing.TestCa;
 import io.celeryexporter.web.ListenAddress;
@@ -165,6 +166,17 @@ class ExternalScalerTest {
             Object first = said.poll(10, TimeUnit.SECONDS);
             assertTrue(first instanceof StatusRuntimeException e
                     && e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT, String.valueOf(first));
+
+            // the exporter's own metrics count each call as it ended
+            Metrics m = Metrics.parse(Http.get("http://127.0.0.1:" + r.exporter().address().getPort() + "/metrics")
+                    .body());
+            String calls = "celery_exporter_keda_calls_total";
+            assertEquals(3, m.value(calls + "{code=\"INVALID_ARGUMENT\",method=\"IsActive\"}").orElseThrow());
+            assertEquals(2, m.value(calls + "{code=\"INVALID_ARGUMENT\",method=\"GetMetricSpec\"}").orElseThrow());
+            assertEquals(1, m.value(calls + "{code=\"INVALID_ARGUMENT\",method=\"StreamIsActive\"}").orElseThrow());
+            assertEquals(1, m.value(calls + "{code=\"NOT_FOUND\",method=\"IsActive\"}").orElseThrow());
+            assertEquals(1, m.value(calls + "{code=\"UNAVAILABLE\",method=\"IsActive\"}").orElseThrow());
+            assertEquals(0, m.value("celery_exporter_keda_streams").orElseThrow(), "the refused stream is not open");
         }
     }
 
@@ -214,6 +226,11 @@ class ExternalScalerTest {
                     "no poll in between: the keyspace event said it");
             new CeleryRedis(redis).publish(QUEUE, 0, 5);
             assertNull(said.poll(1, TimeUnit.SECONDS), "more tasks change nothing: it said active already");
+            Metrics m = Metrics.parse(Http.get("http://127.0.0.1:" + r.exporter().address().getPort() + "/metrics")
+                    .body());
+            assertEquals(1, m.value("celery_exporter_keda_streams").orElseThrow());
+            assertEquals(1, m.value("celery_exporter_keda_stream_answers_total{active=\"false\"}").orElseThrow());
+            assertEquals(1, m.value("celery_exporter_keda_stream_answers_total{active=\"true\"}").orElseThrow());
         }
     }
 
