@@ -282,6 +282,36 @@ class ChartTest {
     }
 
     @Test
+    void theKedaPortWithTlsAndTheAutoscalerThatAsksIt() throws IOException {
+        List<Manifests.Document> docs = render(Map.of("keda.tls.secretName", "keda-tls",
+                "keda.tls.clientCaSecretName", "keda-clients", "autoscaler.kind", "keda-push",
+                "autoscaler.deployment", "grader", "autoscaler.queue", "high",
+                "autoscaler.authenticationRef", "exporter-auth"));
+        for (Manifests.Document doc : docs) {
+            assertEquals(List.of(), Manifests.unknownFields(doc), doc.kind());
+        }
+        JsonNode pod = only(docs, "Deployment").at("/spec/template/spec");
+        List<String> args = new ArrayList<>();
+        pod.at("/containers/0/args").forEach(a -> args.add(a.asText()));
+        assertTrue(args.containsAll(List.of("--keda.listen-address=:9809",
+                "--keda.tls-cert-file=/etc/celery-queue-exporter/keda-tls/tls.crt",
+                "--keda.tls-key-file=/etc/celery-queue-exporter/keda-tls/tls.key",
+                "--keda.tls-client-ca-file=/etc/celery-queue-exporter/keda-client-ca/ca.crt")), args.toString());
+        List<String> secrets = new ArrayList<>();
+        pod.at("/volumes").forEach(v -> secrets.add(v.at("/secret/secretName").asText()));
+        assertTrue(secrets.containsAll(List.of("keda-tls", "keda-clients")), secrets.toString());
+
+        JsonNode push = autoscalerOf(docs).at("/spec/triggers/0");
+        assertEquals("external-push", push.get("type").asText());
+        assertEquals("celery-queue-exporter.crucible.svc:9809", push.at("/metadata/scalerAddress").asText());
+        assertEquals("high", push.at("/metadata/queue").asText());
+        assertEquals("true", push.at("/metadata/enableTLS").asText());
+        assertEquals("exporter-auth", push.at("/authenticationRef/name").asText());
+        assertRefused(Map.of("keda.enabled", "false", "autoscaler.kind", "keda-push", "autoscaler.deployment", "d",
+                "autoscaler.queue", "q"), "autoscaler.kind keda-push asks this exporter's KEDA port: it needs keda.enabled");
+    }
+
+    @Test
     void badValuesAreRefusedWithHelmsMessage() {
         assertRefused(Map.of("replicaCount", "two"), "at '/replicaCount': got string, want integer");
         assertRefused(Map.of("autoscaler.kind", "hpa-magic"), "at '/autoscaler/kind': value must be one of 'none'");
