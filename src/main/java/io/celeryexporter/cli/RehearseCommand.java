@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,11 +46,17 @@ public final class RehearseCommand implements Callable<Integer> {
     @Option(names = "--initial-replicas", defaultValue = "1", description = "With --replay. Default: ${DEFAULT-VALUE}.")
     int initialReplicas;
 
-    @Mixin TrafficOptions traffic = new TrafficOptions();
-    @Mixin RecordedTrafficOptions recorded = new RecordedTrafficOptions();
-    @Mixin WorkerModelOptions workers = new WorkerModelOptions();
-    @Mixin PipelineOptions pipeline = new PipelineOptions();
-    @Mixin LiveOptions live = new LiveOptions();
+    // sections of --help; validate = false: any mix of them may be given, each checked where it is used
+    @ArgGroup(validate = false, heading = "%nSimulated traffic:%n")
+    TrafficOptions traffic = new TrafficOptions();
+    @ArgGroup(validate = false, heading = "%nRecorded traffic (a Prometheus):%n")
+    RecordedTrafficOptions recorded = new RecordedTrafficOptions();
+    @ArgGroup(validate = false, heading = "%nThe modelled workers:%n")
+    WorkerModelOptions workers = new WorkerModelOptions();
+    @ArgGroup(validate = false, heading = "%nThe metrics pipeline and the controller:%n")
+    PipelineOptions pipeline = new PipelineOptions();
+    @ArgGroup(validate = false, heading = "%nLive, on a real broker:%n")
+    LiveOptions live = new LiveOptions();
 
     @Option(names = "--measure-from", defaultValue = "0s", converter = DurationConverter.class,
             description = {"Summarise from this time on (the timeline and chart still start at 0), so that a cold",
