@@ -109,6 +109,18 @@
           runbook: 'alerts/RUNBOOK.md#celeryworkereventsunavailable',
         },
       },
+      {
+        // per instance: each exporter replica answers its own KEDA calls
+        alert: 'CeleryKedaTriggerRefused',
+        expr: 'sum by (instance, method, code) (increase(celery_exporter_keda_calls_total{code=~"INVALID_ARGUMENT|NOT_FOUND"}[10m])) > 0',
+        'for': '5m',
+        labels: { severity: 'warning' },
+        annotations: {
+          summary: 'KEDA asks celery-queue-exporter {{ $labels.instance }} for what it does not have ({{ $labels.code }})',
+          description: 'In the last 10 minutes, {{ $value }} {{ $labels.method }} calls from KEDA were refused with {{ $labels.code }}: a trigger of an external or external-push ScaledObject names an unknown key or metric (INVALID_ARGUMENT), or a queue the exporter does not read (NOT_FOUND). That ScaledObject cannot scale on it.',
+          runbook: 'alerts/RUNBOOK.md#celerykedatriggerrefused',
+        },
+      },
     ],
   },
 }

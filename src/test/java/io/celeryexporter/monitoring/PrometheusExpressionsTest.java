@@ -9,6 +9,9 @@ import io.celeryexporter.celery.KeyNaming;
 import io.celeryexporter.celery.MessageDecoder;
 import io.celeryexporter.celery.PrioritySteps;
 import io.celeryexporter.exporter.Exporter;
+import io.celeryexporter.keda.KedaConfig;
+import io.celeryexporter.keda.proto.ExternalScalerGrpc;
+import io.celeryexporter.keda.proto.ScaledObjectRef;
 import io.celeryexporter.load.LoadGenerator;
 import io.celeryexporter.load.LoadSettings;
 import io.celeryexporter.load.RateProfile;
@@ -21,7 +24,14 @@ import io.celeryexporter.testing.Fixtures;
 import io.celeryexporter.testing.PrometheusServer;
 import io.celeryexporter.testing.RedisServer;
 import io.celeryexporter.web.ListenAddress;
+import io.celeryexporter.web.WebConfig;
 import io.celeryexporter.workers.WorkersConfig;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -90,7 +100,24 @@ class PrometheusExpressionsTest {
                 Duration.ofMillis(500), Duration.ofSeconds(5),
                 new ExporterConfig.TaskBreakdownConfig(true, 100, 10)).withWorkers(WorkersConfig.DEFAULT);
         exporter = Exporter.start(Brokers.connect(redis.url(), Duration.ofSeconds(2)), redis.url(), config,
-                new MessageDecoder(List.of()), ListenAddress.parse("127.0.0.1:0"), "test");
+                new MessageDecoder(List.of()), ListenAddress.parse("127.0.0.1:0"), WebConfig.NONE,
+                new KedaConfig(new InetSocketAddress("127.0.0.1", 0), null, null, null), "test");
+        // KEDA asks for a queue the exporter does not read: the refused calls the KEDA alert reads
+        ManagedChannel keda = Grpc.newChannelBuilderForAddress("127.0.0.1",
+                exporter.kedaAddress().orElseThrow().getPort(), InsecureChannelCredentials.create()).build();
+        try {
+            Eventually.await(Duration.ofSeconds(30), "a refused KEDA call", () -> {
+                try {
+                    ExternalScalerGrpc.newBlockingStub(keda).withDeadlineAfter(5, TimeUnit.SECONDS).isActive(
+                            ScaledObjectRef.newBuilder().putScalerMetadata("queue", "nonesuch").build());
+                    return false;
+                } catch (StatusRuntimeException e) {
+                    return e.getStatus().getCode() == Status.Code.NOT_FOUND;
+                }
+            });
+        } finally {
+            keda.shutdownNow();
+        }
         ksm = FakeTarget.kubeStateMetrics();
         prometheus = new PrometheusServer(Map.of(
                 "celery-queue-exporter", List.of("127.0.0.1:" + exporter.address().getPort()),
