@@ -211,6 +211,13 @@ local queryVariable(name, label, query, refId) = {
                    "short", [12, 93, 12, 8], [
           ["max by (worker_group, reason) (increase(celery_workers_departures_total[$__rate_interval]))", "{{reason}} {{worker_group}}"],
         ]),
+        row(34, "KEDA port", 101),
+        timeseries(35, "KEDA's calls and push streams",
+                   "With --keda.listen-address: calls of KEDA's external scaler API per second by method and gRPC status (celery_exporter_keda_calls_total; INVALID_ARGUMENT and NOT_FOUND are a trigger asking for what the exporter does not have: alert CeleryKedaTriggerRefused), and the StreamIsActive streams open (celery_exporter_keda_streams: one per external-push trigger per KEDA operator).",
+                   "short", [0, 102, 24, 8], [
+          ["sum by (instance, method, code) (rate(celery_exporter_keda_calls_total[$__rate_interval]))", "{{method}} {{code}} {{instance}}"],
+          ["max by (instance) (celery_exporter_keda_streams)", "streams {{instance}}"],
+        ]),
       ],
     },
   },
