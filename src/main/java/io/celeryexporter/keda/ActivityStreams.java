@@ -2,7 +2,6 @@ package io.celeryexporter.keda;
 
 import io.celeryexporter.keda.proto.IsActiveResponse;
 import io.celeryexporter.poll.PollResult;
-import io.celeryexporter.poll.QueueStats;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.util.Optional;
 import java.util.Set;
@@ -107,15 +106,8 @@ final class ActivityStreams {
     }
 
     private void polled(Stream stream, PollResult result) {
-        for (QueueStats q : result.queues()) {
-            if (q.name().equals(stream.request.queue())) {
-                Double value = QueueFigures.valueOf(stream.request.metric(), q);
-                if (value != null) {
-                    stream.polled(value);
-                }
-                return;
-            }
-        }
+        result.queue(stream.request.queue()).map(q -> QueueFigures.valueOf(stream.request.metric(), q))
+                .ifPresent(stream::polled);
     }
 
     /** Ends every stream, as the exporter stops: KEDA opens them again on the next replica. */

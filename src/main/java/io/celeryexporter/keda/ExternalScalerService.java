@@ -90,19 +90,15 @@ final class ExternalScalerService extends ExternalScalerGrpc.ExternalScalerImplB
     private double value(ScalerRequest request) {
         PollResult result = state.fresh().orElseThrow(() -> Status.UNAVAILABLE
                 .withDescription("no fresh poll of the broker: " + state.notReadyReason()).asRuntimeException());
-        for (QueueStats q : result.queues()) {
-            if (q.name().equals(request.queue())) {
-                Double value = QueueFigures.valueOf(request.metric(), q);
-                if (value == null) {
-                    throw Status.UNAVAILABLE.withDescription("queue '" + request.queue() + "' has no "
-                            + request.metric().key() + " now: " + unavailableBecause(request.metric()))
-                            .asRuntimeException();
-                }
-                return value;
-            }
+        QueueStats q = result.queue(request.queue()).orElseThrow(() -> Status.NOT_FOUND.withDescription("queue '"
+                + request.queue() + "' is not among the queues the exporter reads (discovered from the"
+                + " _kombu.binding.* sets, or named with --queue)").asRuntimeException());
+        Double value = QueueFigures.valueOf(request.metric(), q);
+        if (value == null) {
+            throw Status.UNAVAILABLE.withDescription("queue '" + request.queue() + "' has no "
+                    + request.metric().key() + " now: " + unavailableBecause(request.metric())).asRuntimeException();
         }
-        throw Status.NOT_FOUND.withDescription("queue '" + request.queue() + "' is not among the queues the exporter"
-                + " reads (discovered from the _kombu.binding.* sets, or named with --queue)").asRuntimeException();
+        return value;
     }
 
     private static String unavailableBecause(ScalerMetric metric) {

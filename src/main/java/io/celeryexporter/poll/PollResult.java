@@ -3,6 +3,7 @@ package io.celeryexporter.poll;
 import io.celeryexporter.tracking.PollTime;
 import io.celeryexporter.workers.WorkersView;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Everything one successful poll read, immutable; scrapes and the landing page serve it as is.
@@ -23,6 +24,11 @@ public record PollResult(List<QueueStats> queues, PollTime takenAt, double durat
     public PollResult(List<QueueStats> queues, PollTime takenAt, double durationSeconds,
                       ArrivalSearch arrivalSearch) {
         this(queues, takenAt, durationSeconds, arrivalSearch, WorkersView.NONE);
+    }
+
+    /** The queue of this name, if this poll read it. */
+    public Optional<QueueStats> queue(String name) {
+        return queues.stream().filter(q -> q.name().equals(name)).findFirst();
     }
 
     public double takenAtEpochSeconds() {

@@ -10,7 +10,6 @@ import io.celeryexporter.testing.Http;
 import io.celeryexporter.testing.RealRedis;
 import io.celeryexporter.testing.RedisServer;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,16 +33,11 @@ class QuickstartIT {
     @RegisterExtension
     static final RealRedis REDIS = new RealRedis();
 
-    private static final Pattern PRIVATE = Pattern.compile("using a private redis-server at redis://127\\.0\\.0\\.1:(\\d+)/0");
+    private static final Pattern PRIVATE =
+            Pattern.compile("using a private redis-server at redis://127\\.0\\.0\\.1:(\\d+)/0");
 
     @TempDir
     Path tmp;
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     private static boolean listening(int port) {
         try (Socket s = new Socket("127.0.0.1", port)) {
@@ -110,8 +104,8 @@ class QuickstartIT {
     @Test
     void withNoRedisItStartsAPrivateOneWithExactFlowsAndSigtermRemovesIt() throws Exception {
         assertTrue(RedisServer.onPath(), "redis-server on PATH (Debian: redis-server)");
-        int webPort = freePort();
-        String nothingThere = "redis://127.0.0.1:" + freePort() + "/15";
+        int webPort = RedisServer.freePort();
+        String nothingThere = "redis://127.0.0.1:" + RedisServer.freePort() + "/15";
         Process script = quickstart(nothingThere, webPort).start();
         try {
             // keyspace notifications on: exact flows
@@ -130,8 +124,8 @@ class QuickstartIT {
     /** Ctrl-C: the terminal sends SIGINT to the whole foreground process group, here a session of its own. */
     @Test
     void ctrlCRemovesThePrivateRedisToo() throws Exception {
-        int webPort = freePort();
-        Process script = quickstart("redis://127.0.0.1:" + freePort() + "/15", webPort, "setsid").start();
+        int webPort = RedisServer.freePort();
+        Process script = quickstart("redis://127.0.0.1:" + RedisServer.freePort() + "/15", webPort, "setsid").start();
         try {
             awaitTheDemoQueue(webPort);
             int port = privatePort();
@@ -152,7 +146,7 @@ class QuickstartIT {
 
     @Test
     void aRedisThatAnswersIsUsedAsItIs() throws Exception {
-        int webPort = freePort();
+        int webPort = RedisServer.freePort();
         Process script = quickstart(REDIS.url(), webPort).start();
         try {
             awaitTheDemoQueue(webPort);
@@ -167,7 +161,7 @@ class QuickstartIT {
 
     @Test
     void withNeitherARedisNorRedisServerItSaysHowToInstallOne() throws Exception {
-        ProcessBuilder pb = quickstart("redis://127.0.0.1:" + freePort() + "/15", freePort());
+        ProcessBuilder pb = quickstart("redis://127.0.0.1:" + RedisServer.freePort() + "/15", RedisServer.freePort());
         pb.environment().put("QUICKSTART_REDIS_SERVER", tmp.resolve("no-such-redis-server").toString());
         ChildProcess.Result r = ChildProcess.run(pb.redirectOutput(ProcessBuilder.Redirect.PIPE)
                 .redirectErrorStream(false), Duration.ofSeconds(60));

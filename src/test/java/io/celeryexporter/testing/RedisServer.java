@@ -195,7 +195,8 @@ public final class RedisServer implements AutoCloseable {
         return null;
     }
 
-    static int freePort() throws IOException {
+    /** A loopback port nothing listens on now. */
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }

@@ -19,8 +19,7 @@ final class LiveExporter implements ExporterView {
 
     @Override
     public Map<String, Double> poll(double now) {
-        QueueStats q = poller.poll().queues().stream().filter(s -> s.name().equals(queue)).findFirst()
-                .orElseThrow(() -> new IllegalStateException("the exporter did not read queue " + queue));
+        QueueStats q = poller.poll().queue(queue).orElseThrow(() -> new IllegalStateException("the exporter did not read queue " + queue));
         return Map.of(MetricsPipeline.LENGTH, (double) q.length(),
                 MetricsPipeline.OLDEST_AGE, q.waiting().oldestAge(),
                 MetricsPipeline.AVERAGE_WAIT, q.waiting().averageWait());
