@@ -1,6 +1,7 @@
 package io.celeryexporter.cli;
 
 import io.celeryexporter.rehearsal.TaskTimes;
+import io.celeryexporter.rehearsal.WorkerBehaviour;
 import io.celeryexporter.rehearsal.WorkerSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,13 +46,56 @@ public final class WorkerModelOptions {
             description = "CPU one busy slot burns (10m for an I/O-bound worker). Default: ${DEFAULT-VALUE}.")
     double cpuPerBusySlot;
 
+    @Option(names = "--worker-model", defaultValue = "celery", description = {"celery: workers that prefetch,",
+        "acknowledge, shut down and get killed as Celery 5 and Kubernetes do (the options below); ideal: pods that",
+        "take a task only into a free slot and finish what they run however long it takes. Default: ${DEFAULT-VALUE}."})
+    String workerModel;
+
+    @Option(names = "--prefetch-multiplier", defaultValue = "4", paramLabel = "N", description = {"Celery's",
+        "worker_prefetch_multiplier: a worker holds up to N x --concurrency tasks it has not acknowledged.",
+        "Default: ${DEFAULT-VALUE}."})
+    int prefetchMultiplier;
+
+    @Option(names = "--acks-late", description = {"Celery's task_acks_late: acknowledge a task when it ends, so a",
+        "killed worker's running tasks come back after --visibility-timeout instead of being lost."})
+    boolean acksLate;
+
+    @Option(names = "--termination-grace-period", defaultValue = "30s", converter = DurationConverter.class,
+            paramLabel = "DURATION", description = {"terminationGracePeriodSeconds: from SIGTERM (Celery's warm",
+                "shutdown) to SIGKILL. Default: ${DEFAULT-VALUE}."})
+    Duration terminationGrace;
+
+    @Option(names = "--visibility-timeout", defaultValue = "3600s", converter = DurationConverter.class,
+            paramLabel = "DURATION", description = {"kombu's visibility_timeout: an unacknowledged task comes back this",
+                "long after it was received, at a live worker's restore sweep. Default: ${DEFAULT-VALUE}."})
+    Duration visibilityTimeout;
+
     /** @param recordedTaskSeconds a mean service time derived from recorded traffic, which wins; null for none */
     WorkerSettings settings(Double recordedTaskSeconds) {
         if (concurrency < 1 || taskSeconds <= 0) {
             throw new IllegalArgumentException("--concurrency must be at least 1 and --task-seconds above 0");
         }
         return new WorkerSettings(concurrency, taskTimes(recordedTaskSeconds), podStartup.toMillis() / 1000.0,
-                cpuRequest, cpuPerBusySlot);
+                cpuRequest, cpuPerBusySlot, behaviour());
+    }
+
+    private WorkerBehaviour behaviour() {
+        return switch (workerModel) {
+            case "ideal" -> WorkerBehaviour.IDEAL;
+            case "celery" -> {
+                if (prefetchMultiplier < 1) {
+                    throw new IllegalArgumentException("--prefetch-multiplier must be at least 1 (Celery's 0, no"
+                            + " limit, is not modelled)");
+                }
+                if (visibilityTimeout.isZero() || visibilityTimeout.isNegative()) {
+                    throw new IllegalArgumentException("--visibility-timeout must be above 0");
+                }
+                yield new WorkerBehaviour(prefetchMultiplier, acksLate, terminationGrace.toMillis() / 1000.0,
+                        visibilityTimeout.toMillis() / 1000.0);
+            }
+            default -> throw new IllegalArgumentException("--worker-model must be celery or ideal, not '"
+                    + workerModel + "'");
+        };
     }
 
     private TaskTimes taskTimes(Double recordedMean) {

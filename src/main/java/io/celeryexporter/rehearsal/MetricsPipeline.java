@@ -48,27 +48,27 @@ public final class MetricsPipeline {
     }
 
     /**
-     * Advances to {@code now}: the exporter's poll and Prometheus' scrape, when due. The poll adds the load signals
-     * the exporter computes from the workers' heartbeats ({@link LoadSignals}, the same code): the ready replicas are
-     * the online workers, absent with none ready. The modelled workers prefetch nothing, so their backlog is the
-     * queue.
+     * Advances to {@code now}: the exporter's poll and Prometheus' scrape, when due. The poll adds what the exporter
+     * computes from the workers' heartbeats and {@code unacked}, unless the exporter already served it (the real
+     * exporter reading real workers): the backlog (the queue and the live workers' prefetch buffers), and the load
+     * signals ({@link LoadSignals}, the same code), from the online workers, absent with none online.
      */
-    void advance(double now, ExporterView exporter, WorkerPool workers, long arrived) {
+    void advance(double now, ExporterView exporter, WorkerFigures workers, long arrived) {
         if (now >= nextPoll) {
             Map<String, Double> polled = new HashMap<>(exporter.poll(now));
-            int ready = workers.ready(now);
             Double length = polled.get(LENGTH);
-            LoadSignals.Values signals = load.add(now, ready == 0 || length == null ? null
-                    : new QueueDemand(workers.executing(now), workers.readySlots(now), ready, workers.started(), GROUP),
-                    length == null ? 0 : Math.round(length), arrived);
-            if (length != null) {
-                polled.put(BACKLOG, length); // the modelled workers prefetch nothing
-            }
-            if (signals.load() != null) {
-                polled.put(LOAD, signals.load());
-            }
-            if (signals.requiredReplicas() != null) {
-                polled.put(REQUIRED_REPLICAS, signals.requiredReplicas());
+            if (length != null && !polled.containsKey(BACKLOG)) {
+                polled.put(BACKLOG, length + workers.prefetched());
+                int ready = workers.readyReplicas();
+                LoadSignals.Values signals = load.add(now, ready == 0 ? null
+                        : new QueueDemand(workers.executing(), workers.slots(), ready, workers.started(), GROUP),
+                        Math.round(length) + workers.prefetched(), arrived);
+                if (signals.load() != null) {
+                    polled.put(LOAD, signals.load());
+                }
+                if (signals.requiredReplicas() != null) {
+                    polled.put(REQUIRED_REPLICAS, signals.requiredReplicas());
+                }
             }
             exported = polled;
             nextPoll += settings.pollInterval();
@@ -84,7 +84,7 @@ public final class MetricsPipeline {
      * scaler; and the queue as it is now, for an external-push trigger fed by keyspace notifications (a task's
      * arrival is pushed as it happens, in the exporter as in this model).
      */
-    MetricSource source(WorkerPool workers, int queuedNow) {
+    MetricSource source(Workers workers, int queuedNow, long backlogNow) {
         MetricSource prometheus = prometheus(workers);
         return new MetricSource() {
             @Override
@@ -97,8 +97,9 @@ public final class MetricsPipeline {
                 return switch (path) {
                     case PROMETHEUS -> prometheus.read(metric);
                     case EXPORTER -> total(exported.get(metric.series()));
-                    case LIVE -> LENGTH.equals(metric.series()) || BACKLOG.equals(metric.series())
-                            ? total((double) queuedNow) : total(exported.get(metric.series()));
+                    case LIVE -> LENGTH.equals(metric.series()) ? total((double) queuedNow)
+                            : BACKLOG.equals(metric.series()) ? total((double) backlogNow)
+                            : total(exported.get(metric.series()));
                 };
             }
         };
@@ -108,7 +109,7 @@ public final class MetricsPipeline {
         return value == null ? Optional.empty() : Optional.of(new MetricReading.Total(value));
     }
 
-    private MetricSource prometheus(WorkerPool workers) {
+    private MetricSource prometheus(Workers workers) {
         return metric -> {
             if (metric.source() == MetricSpec.Source.RESOURCE) {
                 if (!metric.series().equals("cpu")) {

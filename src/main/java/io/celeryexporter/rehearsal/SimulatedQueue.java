@@ -1,33 +1,52 @@
 package io.celeryexporter.rehearsal;
 
 import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.List;
 import java.util.Map;
 
-/** The simulated queue: arrival times, oldest first, taken FIFO; and the exporter's first-seen view of it. */
+/** The simulated queue, taken from the head; and the exporter's first-seen view of it. */
 final class SimulatedQueue implements TaskQueue {
 
-    private final ArrayDeque<Double> arrivals = new ArrayDeque<>();
+    private final ArrayDeque<QueuedTask> tasks = new ArrayDeque<>();
 
     @Override
-    public void publish(double arrival) {
-        arrivals.addLast(arrival);
+    public void publish(QueuedTask task) {
+        tasks.addLast(task);
     }
 
     @Override
-    public double take() {
-        Double next = arrivals.pollFirst();
-        return next == null ? Double.NaN : next;
+    public QueuedTask take() {
+        return tasks.pollFirst();
+    }
+
+    @Override
+    public void restore(List<QueuedTask> restored) {
+        for (int i = restored.size() - 1; i >= 0; i--) {
+            tasks.addFirst(restored.get(i));
+        }
     }
 
     @Override
     public int size() {
-        return arrivals.size();
+        return tasks.size();
+    }
+
+    @Override
+    public Set<String> queuedIds() {
+        Set<String> ids = new HashSet<>();
+        tasks.forEach(t -> ids.add(t.id()));
+        return ids;
     }
 
     @Override
     public double oldestArrival() {
-        Double oldest = arrivals.peekFirst();
-        return oldest == null ? Double.NaN : oldest;
+        double oldest = Double.NaN;
+        for (QueuedTask t : tasks) { // restored tasks sit at the head with older arrivals than some behind them
+            oldest = Double.isNaN(oldest) ? t.arrival() : Math.min(oldest, t.arrival());
+        }
+        return oldest;
     }
 
     /**
@@ -38,14 +57,14 @@ final class SimulatedQueue implements TaskQueue {
         return now -> {
             double oldest = 0;
             double sum = 0;
-            for (double arrival : arrivals) {
-                double firstSeen = Math.ceil(arrival / pollInterval) * pollInterval;
+            for (QueuedTask t : tasks) {
+                double firstSeen = Math.ceil(t.arrival() / pollInterval) * pollInterval;
                 double age = Math.max(0, now - firstSeen);
                 oldest = Math.max(oldest, age);
                 sum += age;
             }
-            return Map.of(MetricsPipeline.LENGTH, (double) arrivals.size(), MetricsPipeline.OLDEST_AGE, oldest,
-                    MetricsPipeline.AVERAGE_WAIT, arrivals.isEmpty() ? 0 : sum / arrivals.size());
+            return Map.of(MetricsPipeline.LENGTH, (double) tasks.size(), MetricsPipeline.OLDEST_AGE, oldest,
+                    MetricsPipeline.AVERAGE_WAIT, tasks.isEmpty() ? 0 : sum / tasks.size());
         };
     }
 }

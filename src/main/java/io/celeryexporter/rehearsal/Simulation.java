@@ -49,22 +49,28 @@ public final class Simulation {
 
     public Rehearsal run(Autoscaler autoscaler, Traffic traffic, long seed) {
         SimulatedQueue queue = new SimulatedQueue();
-        return run(autoscaler, traffic, seed, queue, queue.firstSeen(pipeline.pollInterval()), Pace.INSTANT);
+        return run(autoscaler, traffic, seed, queue, queue.firstSeen(pipeline.pollInterval()), Pace.INSTANT,
+                modelledWorkers(seed));
+    }
+
+    /** The modelled pods of these settings, for a live rehearsal on a real broker without real workers. */
+    public Workers modelledWorkers(long seed) {
+        return new WorkerPool(workers, seed);
     }
 
     /**
-     * The same loop on any queue and exporter, at any pace: a live rehearsal passes a real broker's queue, the real
-     * exporter and the wall clock.
+     * The same loop on any queue, exporter and workers, at any pace: a live rehearsal passes a real broker's queue,
+     * the real exporter, the wall clock, and modelled pods or real worker processes.
      */
     public Rehearsal run(Autoscaler autoscaler, Traffic traffic, long seed, TaskQueue queue, ExporterView exporter,
-                         Pace pace) {
-        WorkerPool pool = new WorkerPool(workers, seed);
+                         Pace pace, Workers pool) {
         MetricsPipeline metrics = new MetricsPipeline(pipeline, workers.cpuRequestMillis());
+        TaskLog log = new TaskLog();
         List<Second> timeline = new ArrayList<>();
-        List<Double> waits = new ArrayList<>();
         ScaleHistory scaling = new ScaleHistory(measureFrom);
+        IdleSlots idleSlots = new IdleSlots();
         int spec = autoscaler.idleReplicas();
-        pool.startWith(spec);
+        pool.startWith(spec, log);
         long arrived = 0;
         long arrivedMeasured = 0;
         int arrivalsThisSecond = 0;
@@ -80,62 +86,85 @@ public final class Simulation {
                 if (spec == 0 && Double.isNaN(waitingForWakeSince)) {
                     waitingForWakeSince = at;
                 }
-                queue.publish(at);
+                QueuedTask task = new QueuedTask(queue.newTaskId(arrived), at);
+                log.published(task);
+                queue.publish(task);
                 arrived++;
                 arrivedMeasured += measured ? 1 : 0;
                 arrivalsThisSecond++;
             }
-            pool.dispatch(queue, now, wait -> {
-                if (measured) {
-                    waits.add(wait);
-                }
-            });
+            pool.work(queue, now, log);
             if (step % STEPS_PER_SECOND != 0) {
                 continue;
             }
             int second = step / STEPS_PER_SECOND;
-            metrics.advance(now, exporter, pool, arrived);
+            WorkerFigures figures = pool.figures(now);
+            metrics.advance(now, exporter, figures, arrived);
             pool.sampleCpu(now, CPU_WINDOW_SECONDS);
-            int desired = autoscaler.tick(now, spec, pool.size(), pool.pods(now), metrics.source(pool, queue.size()));
+            int queued = queue.size();
+            if (measured) {
+                idleSlots.add(figures, queued);
+            }
+            int desired = autoscaler.tick(now, spec, pool.size(), pool.pods(now), metrics.source(pool, queued, queued + figures.prefetched()));
             if (desired > 0 && !Double.isNaN(waitingForWakeSince)) {
                 longestWake = Double.isNaN(longestWake) ? now - waitingForWakeSince
                         : Math.max(longestWake, now - waitingForWakeSince);
                 waitingForWakeSince = Double.NaN;
             }
             scaling.record(now, spec, desired);
-            pool.scaleTo(desired, now);
+            pool.scaleTo(desired, now, log);
             spec = desired;
-            scaling.readyAt(now, pool.ready(now));
-            int queued = queue.size();
+            int ready = pool.figures(now).readyReplicas();
+            scaling.readyAt(now, ready);
             double oldestAge = queued == 0 ? 0 : Math.max(0, now - queue.oldestArrival());
-            timeline.add(new Second(second, arrivalsThisSecond, queued, oldestAge, pool.ready(now), desired));
+            timeline.add(new Second(second, arrivalsThisSecond, queued, oldestAge, ready, desired));
             arrivalsThisSecond = 0;
             replicaSeconds += measured ? pool.existing() : 0;
             boolean settled = now >= traffic.duration() && queued == 0 && pool.idle(now)
                     && spec == autoscaler.idleReplicas() && pool.existing() == spec;
             if (settled || second >= traffic.duration() + MAX_SETTLE_SECONDS || pace.stopped()) {
-                long completed = pool.started() - pool.busySlots(now);
+                TaskLog.Figures tasks = pool.finish(log, queue, now, measureFrom);
                 List<Second> span = timeline.stream().filter(t -> t.time() >= measureFrom).toList();
-                return new Rehearsal(summary(arrived, completed, arrivedMeasured, span, waits, scaling,
-                        replicaSeconds, longestWake), timeline);
+                return new Rehearsal(summary(arrived, arrivedMeasured, span, tasks, scaling, replicaSeconds,
+                        longestWake, idleSlots.share()), timeline);
             }
         }
     }
 
-    /** Arrived and completed over the whole run; everything else over the measured span. */
-    private Summary summary(long arrived, long completed, long arrivedMeasured, List<Second> timeline,
-                            List<Double> waits, ScaleHistory scaling, double replicaSeconds, double wakeSeconds) {
+    /** Arrived, completed and the tasks' fates over the whole run; everything else over the measured span. */
+    private Summary summary(long arrived, long arrivedMeasured, List<Second> timeline, TaskLog.Figures tasks,
+                            ScaleHistory scaling, double replicaSeconds, double wakeSeconds, double idleSlotShare) {
         double replicaHours = replicaSeconds / 3600;
-        return new Summary(arrived, completed,
+        List<Double> waits = tasks.waitsToStart();
+        return new Summary(arrived, tasks.completed(),
                 timeline.stream().mapToInt(Second::queueLength).max().orElse(0),
                 timeline.stream().mapToDouble(Second::oldestAge).max().orElse(0),
                 percentile95(timeline.stream().mapToDouble(Second::oldestAge).toArray()),
-                percentile95(waits.stream().mapToDouble(Double::doubleValue).toArray()),
+                waits.isEmpty() && Double.isNaN(tasks.completed()) ? Double.NaN
+                        : percentile95(waits.stream().mapToDouble(Double::doubleValue).toArray()),
                 timeline.stream().mapToInt(Second::desiredReplicas).max().orElse(0),
                 replicaHours,
                 arrivedMeasured * workers.taskSeconds() / workers.concurrency() / 3600,
                 scaling.events(), scaling.reversals(), scaling.timeToScale(),
-                waits.isEmpty() ? Double.NaN : replicaHours * pricePerReplicaHour / waits.size(), wakeSeconds);
+                waits.isEmpty() ? Double.NaN : replicaHours * pricePerReplicaHour / waits.size(), wakeSeconds,
+                tasks.fates(), idleSlotShare);
+    }
+
+    /** Of the online workers' slots, the share idle while tasks waited to start, sampled once a second. */
+    private static final class IdleSlots {
+        private long idle;
+        private long offered;
+
+        void add(WorkerFigures workers, int queued) {
+            if (queued + workers.prefetched() > 0 && workers.slots() > 0) {
+                idle += Math.max(0, workers.slots() - workers.executing());
+                offered += workers.slots();
+            }
+        }
+
+        double share() {
+            return offered == 0 ? Double.NaN : (double) idle / offered;
+        }
     }
 
     /** Nearest rank; 0 for no samples. */

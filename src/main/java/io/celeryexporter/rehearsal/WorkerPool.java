@@ -4,91 +4,118 @@ import io.celeryexporter.autoscaling.Pod;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.DoubleConsumer;
+import java.util.Set;
 
 /**
- * The replicas of the worker Deployment and their task slots. A new replica takes tasks {@code podStartup} after it is
- * desired; a removed one takes no new task and goes when its slots are free (Celery's warm shutdown). Removal picks
- * replicas that are not ready yet first, then the newest, as a ReplicaSet does.
+ * Modelled worker pods, as Celery 5.2 on Redis behaves (checked against real workers: bench/WORKERS.md).
+ * <ul>
+ *   <li>A new replica takes tasks {@code podStartup} after it is desired.</li>
+ *   <li>It keeps up to prefetch multiplier × slots tasks unacknowledged ({@link WorkerBehaviour#mayTake}); each
+ *       has an entry in the modelled broker's {@code unacked}, by delivery tag, from receipt to acknowledgement.</li>
+ *   <li>Removal picks replicas that are not ready yet first, then the newest, as a ReplicaSet does. The removed
+ *       replica stops taking tasks, finishes its running ones, then gives back what it prefetched to the head of
+ *       the queue (measured: the restore comes after the running tasks, not at SIGTERM). At the grace period it is
+ *       killed: its running tasks are lost (acks early) or stay unacknowledged (acks late), as does what it
+ *       prefetched.</li>
+ *   <li>Every live replica sweeps {@code unacked} at its start and every 100 s, and gives back to the head of the
+ *       queue what was received longer than the visibility timeout ago, even from a live holder (which then runs it
+ *       too).</li>
+ * </ul>
  */
-final class WorkerPool {
+final class WorkerPool implements Workers {
+
+    private record Held(QueuedTask task, long tag) {}
+
+    private record Running(QueuedTask task, long tag, double until) {}
+
+    /** An entry of the broker's {@code unacked}: what a worker received and has not acknowledged. */
+    private record Unacked(QueuedTask task, double receivedAt, String holder) {}
 
     private static final class Replica {
         final String name;
         final double readyAt;
-        final double[] busyUntil;
-        boolean leaving;
+        final int slots;
+        final List<Running> running = new ArrayList<>();
+        final ArrayDeque<Held> reserved = new ArrayDeque<>();
+        double terminatedAt = Double.NaN;
+        double nextSweep;
         /** Busy share of the slots, one sample a second, for the CPU the metrics pipeline reads. */
         final ArrayDeque<Double> busySamples = new ArrayDeque<>();
 
         Replica(String name, double readyAt, int slots) {
             this.name = name;
             this.readyAt = readyAt;
-            this.busyUntil = new double[slots];
+            this.slots = slots;
+            this.nextSweep = Math.max(readyAt, 0); // a replica running before the rehearsal sweeps from its start
         }
 
         boolean ready(double now) {
             return now >= readyAt;
         }
 
-        int busy(double now) {
-            int n = 0;
-            for (double until : busyUntil) {
-                if (until > now) {
-                    n++;
-                }
-            }
-            return n;
+        boolean leaving() {
+            return !Double.isNaN(terminatedAt);
+        }
+
+        boolean consuming(double now) {
+            return ready(now) && !leaving();
         }
     }
 
     private final WorkerSettings settings;
+    private final WorkerBehaviour behaviour;
     private final Random random;
     private final List<Replica> replicas = new ArrayList<>();
+    private final Map<Long, Unacked> unacked = new LinkedHashMap<>();
+    private final Set<String> alive = new HashSet<>();
     private int created;
     private long started;
+    private long nextTag;
+    private int rotation;
 
     WorkerPool(WorkerSettings settings, long seed) {
         this.settings = settings;
+        this.behaviour = settings.behaviour();
         this.random = new Random(seed ^ 0x5DEECE66DL);
     }
 
-    /** Replicas that are not leaving: the Deployment's replicas. */
-    int size() {
-        return (int) replicas.stream().filter(r -> !r.leaving).count();
+    @Override
+    public int size() {
+        return (int) replicas.stream().filter(r -> !r.leaving()).count();
     }
 
-    /** Pods that exist, leaving ones included: what costs money. */
-    int existing() {
+    @Override
+    public int existing() {
         return replicas.size();
     }
 
-    int ready(double now) {
-        return (int) replicas.stream().filter(r -> !r.leaving && r.ready(now)).count();
+    @Override
+    public boolean idle(double now) {
+        return replicas.stream().allMatch(r -> r.running.isEmpty() && r.reserved.isEmpty());
     }
 
-    boolean idle(double now) {
-        return replicas.stream().allMatch(r -> r.busy(now) == 0);
-    }
-
-    /** Replicas that were running before the rehearsal began: ready from the start. */
-    void startWith(int running) {
+    @Override
+    public void startWith(int running, TaskLog log) {
         for (int i = 0; i < running; i++) {
-            replicas.add(new Replica("worker-" + created++, Double.NEGATIVE_INFINITY, settings.concurrency()));
+            add(Double.NEGATIVE_INFINITY);
         }
     }
 
-    void scaleTo(int desired, double now) {
+    @Override
+    public void scaleTo(int desired, double now, TaskLog log) {
         while (size() < desired) {
-            replicas.add(new Replica("worker-" + created++, now + settings.podStartup(), settings.concurrency()));
+            add(now + settings.podStartup());
         }
         while (size() > desired) {
             Replica victim = null;
             for (Replica r : replicas) {
-                if (r.leaving) {
+                if (r.leaving()) {
                     continue;
                 }
                 boolean better = victim == null || (!r.ready(now) && victim.ready(now))
@@ -97,60 +124,158 @@ final class WorkerPool {
                     victim = r;
                 }
             }
-            victim.leaving = true;
+            victim.terminatedAt = now;
+            log.terminated(victim.name, now);
         }
     }
 
-    /**
-     * Gives queued tasks to free slots of ready replicas, in the order the queue hands them out; reports each task's
-     * wait. Stops asking once the queue is empty.
-     */
-    void dispatch(TaskQueue queue, double now, DoubleConsumer waited) {
-        dispatching:
+    private void add(double readyAt) {
+        Replica r = new Replica("worker-" + created++, readyAt, settings.concurrency());
+        replicas.add(r);
+        alive.add(r.name);
+    }
+
+    @Override
+    public void work(TaskQueue queue, double now, TaskLog log) {
         for (Replica r : replicas) {
-            if (r.leaving || !r.ready(now)) {
-                continue;
+            finishRunning(r, now, log);
+            startReserved(r, now, log);
+        }
+        for (Iterator<Replica> it = replicas.iterator(); it.hasNext(); ) {
+            Replica r = it.next();
+            if (r.leaving() && shutDown(r, queue, now, log)) {
+                alive.remove(r.name);
+                it.remove();
             }
-            for (int s = 0; s < r.busyUntil.length; s++) {
-                if (r.busyUntil[s] <= now) {
-                    double arrival = queue.take();
-                    if (Double.isNaN(arrival)) {
-                        break dispatching;
-                    }
-                    waited.accept(now - arrival);
-                    started++;
-                    r.busyUntil[s] = now + serviceTime();
+        }
+        sweep(queue, now);
+        take(queue, now, log);
+    }
+
+    private void finishRunning(Replica r, double now, TaskLog log) {
+        for (Iterator<Running> it = r.running.iterator(); it.hasNext(); ) {
+            Running task = it.next();
+            if (task.until() <= now) {
+                it.remove();
+                log.succeeded(task.task().id());
+                if (behaviour.acksLate()) {
+                    unacked.remove(task.tag());
                 }
             }
         }
-        replicas.removeIf(r -> r.leaving && r.busy(now) == 0);
     }
 
-    /** Slots of the ready replicas that are not leaving: the online workers' pool sizes. */
-    int readySlots(double now) {
-        return ready(now) * settings.concurrency();
+    private void startReserved(Replica r, double now, TaskLog log) {
+        while (!r.leaving() && r.running.size() < r.slots && !r.reserved.isEmpty()) {
+            Held next = r.reserved.pollFirst();
+            r.running.add(new Running(next.task(), next.tag(), now + settings.taskTimes().next(random)));
+            started++;
+            log.started(next.task().id(), now);
+            if (!behaviour.acksLate()) {
+                unacked.remove(next.tag());
+            }
+        }
     }
 
-    /** Tasks the ready replicas that are not leaving work on now: what the online workers' heartbeats report. */
-    int executing(double now) {
-        return replicas.stream().filter(r -> !r.leaving && r.ready(now)).mapToInt(r -> r.busy(now)).sum();
+    /** Whether the shutting-down replica is gone: it finished its running tasks, or the grace period ran out. */
+    private boolean shutDown(Replica r, TaskQueue queue, double now, TaskLog log) {
+        if (r.running.isEmpty()) {
+            List<QueuedTask> restored = new ArrayList<>();
+            for (Iterator<Held> it = r.reserved.descendingIterator(); it.hasNext(); ) {
+                Held h = it.next(); // each is RPUSHed in turn: the last received ends up at the head
+                if (unacked.remove(h.tag()) != null) {
+                    restored.add(h.task());
+                }
+            }
+            queue.restore(restored);
+            return true;
+        }
+        if (now >= r.terminatedAt + behaviour.terminationGrace()) {
+            log.killed(r.name, now); // acks early: its running tasks were acknowledged, so they are gone
+            return true;
+        }
+        return false;
     }
 
-    /** Tasks started since the rehearsal began: what the workers' heartbeats count as {@code processed}. */
-    long started() {
-        return started;
+    /** The restore sweep of whichever live replica's timer is due. */
+    private void sweep(TaskQueue queue, double now) {
+        boolean due = false;
+        for (Replica r : replicas) {
+            if (r.consuming(now) && now >= r.nextSweep) {
+                due = true;
+                while (r.nextSweep <= now) {
+                    r.nextSweep += WorkerBehaviour.RESTORE_SWEEP_SECONDS;
+                }
+            }
+        }
+        if (!due || unacked.isEmpty()) {
+            return;
+        }
+        List<Map.Entry<Long, Unacked>> overdue = new ArrayList<>();
+        for (Map.Entry<Long, Unacked> e : unacked.entrySet()) {
+            if (e.getValue().receivedAt() <= now - behaviour.visibilityTimeout()) {
+                overdue.add(e);
+            }
+        }
+        overdue.sort((a, b) -> Double.compare(a.getValue().receivedAt(), b.getValue().receivedAt()));
+        List<QueuedTask> restored = new ArrayList<>();
+        for (Map.Entry<Long, Unacked> e : overdue) {
+            unacked.remove(e.getKey());
+            restored.add(e.getValue().task()); // newest first from ZREVRANGEBYSCORE, each RPUSHed: oldest at the head
+        }
+        queue.restore(restored);
     }
 
-    /** Tasks being worked on now. */
-    int busySlots(double now) {
-        return replicas.stream().mapToInt(r -> r.busy(now)).sum();
+    /** Consuming replicas take one task each in turn, as their BRPOPs are served, until none may or none is left. */
+    private void take(TaskQueue queue, double now, TaskLog log) {
+        if (replicas.isEmpty()) {
+            return;
+        }
+        rotation++;
+        boolean took = true;
+        while (took) {
+            took = false;
+            for (int i = 0; i < replicas.size(); i++) {
+                Replica r = replicas.get((i + rotation) % replicas.size());
+                if (!r.consuming(now) || !behaviour.mayTake(r.slots, r.reserved.size(), r.running.size())) {
+                    continue;
+                }
+                QueuedTask task = queue.take();
+                if (task == null) {
+                    return;
+                }
+                long tag = nextTag++;
+                unacked.put(tag, new Unacked(task, now, r.name));
+                r.reserved.addLast(new Held(task, tag));
+                log.received(task.id(), r.name, now);
+                startReserved(r, now, log);
+                took = true;
+            }
+        }
     }
 
-    /** Records each replica's busy share once a second, keeping the last {@code window} seconds. */
-    void sampleCpu(double now, int window) {
+    @Override
+    public WorkerFigures figures(double now) {
+        int ready = 0;
+        long executing = 0;
+        long prefetched = 0;
+        for (Replica r : replicas) {
+            if (r.consuming(now)) {
+                ready++;
+                executing += r.running.size();
+            }
+            prefetched += r.reserved.size();
+        }
+        long orphaned = unacked.values().stream().filter(u -> !alive.contains(u.holder())).count();
+        return new WorkerFigures(ready, (long) ready * settings.concurrency(), executing, started, prefetched,
+                orphaned);
+    }
+
+    @Override
+    public void sampleCpu(double now, int window) {
         for (Replica r : replicas) {
             if (r.ready(now)) {
-                r.busySamples.addLast((double) r.busy(now) / r.busyUntil.length);
+                r.busySamples.addLast((double) r.running.size() / r.slots);
                 while (r.busySamples.size() > window) {
                     r.busySamples.pollFirst();
                 }
@@ -158,19 +283,19 @@ final class WorkerPool {
         }
     }
 
-    /** The pods as the HPA controller's lister sees them. */
-    List<Pod> pods(double now) {
+    @Override
+    public List<Pod> pods(double now) {
         List<Pod> out = new ArrayList<>();
         for (Replica r : replicas) {
             boolean ready = r.ready(now);
             out.add(new Pod(r.name, ready ? Pod.Phase.RUNNING : Pod.Phase.PENDING, ready, r.readyAt, r.readyAt,
-                    r.leaving));
+                    r.leaving()));
         }
         return out;
     }
 
-    /** Usage per replica name, for the metrics pipeline. */
-    Map<String, Double> cpuByPod() {
+    @Override
+    public Map<String, Double> cpuByPod() {
         Map<String, Double> out = new HashMap<>();
         for (Replica r : replicas) {
             if (!r.busySamples.isEmpty()) {
@@ -181,7 +306,14 @@ final class WorkerPool {
         return out;
     }
 
-    private double serviceTime() {
-        return settings.taskTimes().next(random);
+    @Override
+    public TaskLog.Figures finish(TaskLog log, TaskQueue queue, double now, double measureFrom) {
+        Set<String> stillThere = new HashSet<>(queue.queuedIds());
+        for (Replica r : replicas) {
+            r.running.forEach(t -> stillThere.add(t.task().id()));
+            r.reserved.forEach(t -> stillThere.add(t.task().id()));
+        }
+        unacked.values().forEach(u -> stillThere.add(u.task().id()));
+        return log.figures(measureFrom, stillThere, figures(now).orphaned());
     }
 }

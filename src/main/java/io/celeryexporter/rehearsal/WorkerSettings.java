@@ -8,19 +8,24 @@ package io.celeryexporter.rehearsal;
  * @param podStartup        seconds from a replica being desired to it taking tasks
  * @param cpuRequestMillis  the replica's CPU request
  * @param cpuPerBusySlot    millicores one busy slot burns: utilization = busy share x slots x this / request
+ * @param behaviour         prefetch, acknowledgement and shutdown
  */
 public record WorkerSettings(int concurrency, TaskTimes taskTimes, double podStartup, double cpuRequestMillis,
-                             double cpuPerBusySlot) {
+                             double cpuPerBusySlot, WorkerBehaviour behaviour) {
 
-    /** Task times exponential with this mean, or each exactly the mean. */
+    /** Task times exponential with this mean, or each exactly the mean; the ideal pods. */
     public WorkerSettings(int concurrency, double taskSeconds, boolean exponential, double podStartup,
                           double cpuRequestMillis, double cpuPerBusySlot) {
         this(concurrency, exponential ? new TaskTimes.Exponential(taskSeconds) : new TaskTimes.Fixed(taskSeconds),
-                podStartup, cpuRequestMillis, cpuPerBusySlot);
+                podStartup, cpuRequestMillis, cpuPerBusySlot, WorkerBehaviour.IDEAL);
     }
 
     /** The mean time a task holds a slot. */
     public double taskSeconds() {
         return taskTimes.mean();
+    }
+
+    public WorkerSettings with(WorkerBehaviour other) {
+        return new WorkerSettings(concurrency, taskTimes, podStartup, cpuRequestMillis, cpuPerBusySlot, other);
     }
 }

@@ -7,7 +7,10 @@ import io.celeryexporter.celery.OutgoingTask;
 import io.celeryexporter.celery.PrioritySteps;
 import io.celeryexporter.celery.TaskMessage;
 import io.celeryexporter.celery.UndecodableMessageException;
+import io.celeryexporter.rehearsal.QueuedTask;
 import io.celeryexporter.rehearsal.TaskQueue;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -15,47 +18,79 @@ import redis.clients.jedis.UnifiedJedis;
 
 /**
  * A real Celery queue on a broker, as the rehearsal's queue. Each task published is a real Celery message (LPUSH at
- * priority 0, as a producer does) carrying its arrival time in a header only the rehearsal reads; workers take tasks
+ * priority 0, as a producer does) of the rehearsal's task, with an id that marks it as the rehearsal's and its
+ * arrival time in a header only the rehearsal reads; modelled workers take tasks
  * as a worker's BRPOP does: the priority lists in order, step 0 first, the oldest end of each.
  */
 final class LiveQueue implements TaskQueue {
 
     /** The arrival time, seconds from the start of the rehearsal; the exporter is not told to read it. */
     static final String ARRIVAL_HEADER = "x-rehearsal-arrival";
-    static final String TASK_NAME = "rehearsal.task";
+    /** The rehearsal's task ids start with this, so that its tasks are told from anyone else's. */
+    static final String ID_PREFIX = "rehearsal-";
 
     private final UnifiedJedis redis;
     private final byte[][] keys;
     private final String queue;
+    private final TaskTemplate template;
     private final MessageEncoder encoder = new MessageEncoder("rehearse@localhost");
     private final MessageDecoder decoder = new MessageDecoder(List.of(ARRIVAL_HEADER));
     private long published;
     private long taken;
 
-    LiveQueue(UnifiedJedis redis, KeyNaming naming, PrioritySteps steps, String queue) {
+    LiveQueue(UnifiedJedis redis, KeyNaming naming, PrioritySteps steps, String queue, TaskTemplate template) {
         this.redis = redis;
         this.queue = queue;
+        this.template = template;
         this.keys = steps.steps().stream().map(step -> naming.listKey(queue, step)).toArray(byte[][]::new);
     }
 
     @Override
-    public void publish(double arrival) {
-        byte[] message = encoder.encode(new OutgoingTask(queue, TASK_NAME, UUID.randomUUID().toString(),
-                List.of(published), Map.of(), 0, null, Map.of(ARRIVAL_HEADER, arrival)));
-        redis.lpush(keys[0], message);
-        published++;
+    public String newTaskId(long sequence) {
+        return ID_PREFIX + UUID.randomUUID();
     }
 
     @Override
-    public double take() {
+    public void publish(QueuedTask task) {
+        redis.lpush(keys[0], encode(task));
+        published++;
+    }
+
+    private byte[] encode(QueuedTask task) {
+        return encoder.encode(new OutgoingTask(queue, template.name(), task.id(), template.args(), Map.of(), 0, null,
+                Map.of(ARRIVAL_HEADER, task.arrival())));
+    }
+
+    @Override
+    public QueuedTask take() {
         for (byte[] key : keys) {
             byte[] message = redis.rpop(key);
             if (message != null) {
                 taken++;
-                return arrivalOf(message);
+                return taskOf(message);
             }
         }
-        return Double.NaN;
+        return null;
+    }
+
+    @Override
+    public void restore(List<QueuedTask> tasks) {
+        for (int i = tasks.size() - 1; i >= 0; i--) {
+            redis.rpush(keys[0], encode(tasks.get(i)));
+        }
+    }
+
+    @Override
+    public Set<String> queuedIds() {
+        Set<String> ids = new HashSet<>();
+        forEachQueued((key, message) -> {
+            QueuedTask task = taskOf(message);
+            if (task.id().startsWith(ID_PREFIX)) {
+                ids.add(task.id());
+            }
+            return false;
+        });
+        return ids;
     }
 
     @Override
@@ -73,7 +108,7 @@ final class LiveQueue implements TaskQueue {
         for (byte[] key : keys) {
             byte[] head = redis.lindex(key, -1);
             if (head != null) {
-                double arrival = arrivalOf(head);
+                double arrival = taskOf(head).arrival();
                 oldest = Double.isNaN(oldest) ? arrival : Math.min(oldest, arrival);
             }
         }
@@ -88,9 +123,21 @@ final class LiveQueue implements TaskQueue {
         return taken;
     }
 
-    /** Removes the rehearsal's tasks still queued (after Ctrl-C), and only those; reads 1000 at a time. */
+    /** Removes the rehearsal's tasks still queued (after Ctrl-C), and only those. */
     long removeOwnTasks() {
-        long removed = 0;
+        long[] removed = {0};
+        forEachQueued((key, message) -> {
+            if (isOwn(message)) {
+                removed[0] += redis.lrem(key, 1, message);
+                return true;
+            }
+            return false;
+        });
+        return removed[0];
+    }
+
+    /** Reads every list 1000 messages at a time; {@code visit} says whether it removed the message. */
+    private void forEachQueued(MessageVisit visit) {
         for (byte[] key : keys) {
             long offset = 0;
             List<byte[]> page;
@@ -98,36 +145,35 @@ final class LiveQueue implements TaskQueue {
                 page = redis.lrange(key, offset, offset + PAGE - 1);
                 long kept = 0;
                 for (byte[] message : page) {
-                    if (isOwn(message)) {
-                        removed += redis.lrem(key, 1, message);
-                    } else {
-                        kept++;
-                    }
+                    kept += visit.removed(key, message) ? 0 : 1;
                 }
                 offset += kept; // what was removed no longer takes a place
             } while (page.size() == PAGE);
         }
-        return removed;
+    }
+
+    private interface MessageVisit {
+        boolean removed(byte[] key, byte[] message);
     }
 
     private static final int PAGE = 1000;
 
-    private boolean isOwn(byte[] message) {
+    boolean isOwn(byte[] message) {
         try {
             TaskMessage m = decoder.decode(message);
-            return TASK_NAME.equals(m.taskName()) && m.hasPublishedAt();
+            return m.taskId() != null && m.taskId().startsWith(ID_PREFIX) && m.hasPublishedAt();
         } catch (UndecodableMessageException e) {
             return false;
         }
     }
 
     /** A task of someone else's (with --force, the queue held some) counts as arrived at the start. */
-    private double arrivalOf(byte[] message) {
+    private QueuedTask taskOf(byte[] message) {
         try {
             TaskMessage m = decoder.decode(message);
-            return m.hasPublishedAt() ? m.publishedAt() : 0;
+            return new QueuedTask(m.taskId() == null ? "" : m.taskId(), m.hasPublishedAt() ? m.publishedAt() : 0);
         } catch (UndecodableMessageException e) {
-            return 0;
+            return new QueuedTask("", 0);
         }
     }
 }

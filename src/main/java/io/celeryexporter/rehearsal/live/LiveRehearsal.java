@@ -68,7 +68,8 @@ public final class LiveRehearsal {
              RedisBroker reader = BrokerConnector.connect(settings.broker());
              Poller poller = new Poller(reader, exporterConfig, new MessageDecoder(List.of()), new PollCounters(),
                      PollClock.system())) {
-            LiveQueue queue = new LiveQueue(writer, settings.naming(), settings.steps(), settings.queue());
+            LiveQueue queue = new LiveQueue(writer, settings.naming(), settings.steps(), settings.queue(),
+                    TaskTemplate.MODELLED);
             int waiting = queue.size();
             if (waiting > 0 && !settings.force()) {
                 throw new IllegalArgumentException("queue '" + settings.queue() + "' holds " + waiting
@@ -98,7 +99,7 @@ public final class LiveRehearsal {
             Runtime.getRuntime().addShutdownHook(onInterrupt);
             try {
                 Simulation.Rehearsal result = simulation.run(model, traffic, seed, queue,
-                        withProgress(view, queue, pace, progress), pace);
+                        withProgress(view, queue, pace, progress), pace, simulation.modelledWorkers(seed));
                 removeLeftovers(queue, progress);
                 report.accept(result);
             } finally {
