@@ -16,6 +16,8 @@ import random
 import time
 
 from celery import Celery
+from celery.signals import celeryd_init
+from celery.worker import state as worker_state
 
 app = Celery("sleeper", broker=os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0"))
 app.conf.task_acks_late = os.environ.get("SLEEPER_ACKS_LATE", "0") in ("1", "true", "yes")
@@ -24,6 +26,23 @@ if os.environ.get("SLEEPER_VISIBILITY_TIMEOUT"):
 # A restarted worker must not ack a half-done task for itself: the default already, said for the reader.
 app.conf.task_reject_on_worker_lost = False
 app.conf.worker_hijack_root_logger = False
+
+
+
+@celeryd_init.connect
+def advertise(sender=None, instance=None, conf=None, options=None, **kwargs):
+    """Tells the exporter what this worker consumes and how, in every heartbeat (README: "What the workers hold")."""
+    options = options or {}
+    queues = options.get("queues") or ["celery"]
+    if isinstance(queues, str):
+        queues = queues.split(",")
+    worker_state.SOFTWARE_INFO["x_worker_info"] = {
+        "queues": sorted(queues),
+        "concurrency": int(options.get("concurrency") or os.cpu_count() or 1),
+        "prefetch_multiplier": int(options.get("prefetch_multiplier") or app.conf.worker_prefetch_multiplier),
+        "acks_late": bool(app.conf.task_acks_late),
+    }
+
 
 # The 99th percentile of the standard normal distribution.
 Z99 = 2.3263478740408408

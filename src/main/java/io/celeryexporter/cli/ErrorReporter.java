@@ -2,6 +2,7 @@ package io.celeryexporter.cli;
 
 import io.celeryexporter.broker.BrokerException;
 import io.celeryexporter.rehearsal.PrometheusSamples;
+import io.celeryexporter.rehearsal.live.WorkerFailedException;
 import io.celeryexporter.broker.InvalidBrokerUrlException;
 import java.net.BindException;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -39,6 +40,10 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
             String message = ex.getMessage() != null && ex.getMessage().startsWith("--") ? ex.getMessage()
                     : "--web.listen-address: " + ex.getMessage();
             cmd.getErr().println("error: cannot listen on " + message);
+            return ExitCodes.FAILURE;
+        }
+        if (ex instanceof WorkerFailedException failed) {
+            cmd.getErr().println("error: " + failed.getMessage());
             return ExitCodes.FAILURE;
         }
         if (ex instanceof InvalidBrokerUrlException || ex instanceof IllegalArgumentException) {

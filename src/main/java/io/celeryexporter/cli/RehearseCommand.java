@@ -147,7 +147,12 @@ public final class RehearseCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         LiveRehearsal.Settings settings = new LiveRehearsal.Settings(broker.settings(),
                 KeyNaming.withPrefix(live.keyPrefix), PrioritySteps.ALL, queue, live.force, pipeline.pollInterval,
-                live.prometheus, ListenAddress.parse(live.exporterListen));
+                live.prometheus, ListenAddress.parse(live.exporterListen), live.taskTemplate(),
+                live.workerCommand(broker.effectiveUrl(), workers.concurrency, workers.podStartup,
+                        workers.terminationGrace));
+        if (settings.workers() != null) {
+            err.println("worker output goes to " + settings.workers().logDir());
+        }
         // through Prometheus, the scrape is Prometheus' own: the controller reads its latest value every poll interval
         Simulation liveModel = live.prometheus == null ? simulation() : simulation(pipeline.pollInterval);
         LiveRehearsal.run(settings, liveModel, model, arrivals(err), seed, err, result -> {

@@ -120,7 +120,8 @@ public final class Simulation {
             timeline.add(new Second(second, arrivalsThisSecond, queued, oldestAge, ready, desired));
             arrivalsThisSecond = 0;
             replicaSeconds += measured ? pool.existing() : 0;
-            boolean settled = now >= traffic.duration() && queued == 0 && pool.idle(now)
+            // a killed worker's unacknowledged tasks come back after the visibility timeout: wait for them too
+            boolean settled = now >= traffic.duration() && queued == 0 && pool.idle(now) && figures.orphaned() == 0
                     && spec == autoscaler.idleReplicas() && pool.existing() == spec;
             if (settled || second >= traffic.duration() + MAX_SETTLE_SECONDS || pace.stopped()) {
                 TaskLog.Figures tasks = pool.finish(log, queue, now, measureFrom);

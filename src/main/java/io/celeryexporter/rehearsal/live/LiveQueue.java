@@ -9,6 +9,8 @@ import io.celeryexporter.celery.TaskMessage;
 import io.celeryexporter.celery.UndecodableMessageException;
 import io.celeryexporter.rehearsal.QueuedTask;
 import io.celeryexporter.rehearsal.TaskQueue;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.List;
@@ -31,6 +33,8 @@ final class LiveQueue implements TaskQueue {
 
     private final UnifiedJedis redis;
     private final byte[][] keys;
+    private final byte[] unackedKey;
+    private final byte[] unackedIndexKey;
     private final String queue;
     private final TaskTemplate template;
     private final MessageEncoder encoder = new MessageEncoder("rehearse@localhost");
@@ -42,6 +46,8 @@ final class LiveQueue implements TaskQueue {
         this.redis = redis;
         this.queue = queue;
         this.template = template;
+        this.unackedKey = naming.unackedKey();
+        this.unackedIndexKey = naming.unackedIndexKey();
         this.keys = steps.steps().stream().map(step -> naming.listKey(queue, step)).toArray(byte[][]::new);
     }
 
@@ -121,6 +127,43 @@ final class LiveQueue implements TaskQueue {
 
     long taken() {
         return taken;
+    }
+
+    /**
+     * The rehearsal's tasks in kombu's {@code unacked} hash: received by a worker and not acknowledged. After the
+     * workers are gone, they are stranded until a visibility timeout passes.
+     */
+    Set<String> unackedIds() {
+        Set<String> ids = new HashSet<>();
+        ownUnacked().values().forEach(ids::add);
+        return ids;
+    }
+
+    /** Removes the rehearsal's tasks from {@code unacked} (and their index entries), and only those. */
+    long removeOwnUnacked() {
+        long removed = 0;
+        for (byte[] tag : ownUnacked().keySet().stream().map(t -> t.getBytes(StandardCharsets.UTF_8)).toList()) {
+            removed += redis.hdel(unackedKey, tag);
+            redis.zrem(unackedIndexKey, tag);
+        }
+        return removed;
+    }
+
+    /** Delivery tag to task id, for the rehearsal's tasks in {@code unacked}. */
+    private Map<String, String> ownUnacked() {
+        Map<String, String> out = new HashMap<>();
+        Map<byte[], byte[]> entries = redis.hgetAll(unackedKey);
+        for (Map.Entry<byte[], byte[]> e : entries.entrySet()) {
+            try {
+                TaskMessage m = decoder.decodeUnacked(e.getValue()).message();
+                if (m.taskId() != null && m.taskId().startsWith(ID_PREFIX)) {
+                    out.put(new String(e.getKey(), StandardCharsets.UTF_8), m.taskId());
+                }
+            } catch (UndecodableMessageException ignored) {
+                // someone else's entry, or not Celery's: not ours to judge
+            }
+        }
+        return out;
     }
 
     /** Removes the rehearsal's tasks still queued (after Ctrl-C), and only those. */

@@ -17,6 +17,12 @@ import io.celeryexporter.rehearsal.MetricsPipeline;
 import io.celeryexporter.rehearsal.PrometheusSamples;
 import io.celeryexporter.rehearsal.Simulation;
 import io.celeryexporter.rehearsal.Traffic;
+import io.celeryexporter.rehearsal.Workers;
+import io.celeryexporter.workers.WorkerGrouping;
+import io.celeryexporter.workers.WorkersConfig;
+import io.celeryexporter.celery.TaskEventDecoder;
+import io.celeryexporter.broker.ChannelMessage;
+import io.celeryexporter.broker.Subscription;
 import io.celeryexporter.tracking.PollClock;
 import io.celeryexporter.web.ListenAddress;
 import java.io.IOException;
@@ -50,9 +56,19 @@ public final class LiveRehearsal {
      * @param pollInterval the exporter's poll interval
      * @param prometheus   a Prometheus that scrapes the rehearsal's exporter at {@code exporterListen}, to read the
      *                     queue through; null to read the exporter's poller directly
+     * @param task         the task to publish
+     * @param workers      real worker processes to run the tasks; null for modelled pods
      */
     public record Settings(BrokerSettings broker, KeyNaming naming, PrioritySteps steps, String queue, boolean force,
-                           Duration pollInterval, String prometheus, ListenAddress exporterListen) {}
+                           Duration pollInterval, String prometheus, ListenAddress exporterListen, TaskTemplate task,
+                           WorkerCommand workers) {
+
+        public Settings(BrokerSettings broker, KeyNaming naming, PrioritySteps steps, String queue, boolean force,
+                        Duration pollInterval, String prometheus, ListenAddress exporterListen) {
+            this(broker, naming, steps, queue, force, pollInterval, prometheus, exporterListen, TaskTemplate.MODELLED,
+                    null);
+        }
+    }
 
     private LiveRehearsal() {}
 
@@ -64,19 +80,25 @@ public final class LiveRehearsal {
                            PrintWriter progress, Consumer<Simulation.Rehearsal> report) {
         ExporterConfig exporterConfig = new ExporterConfig(settings.naming(), settings.steps(),
                 List.of(settings.queue()), settings.pollInterval(), Duration.ofSeconds(30));
+        if (settings.workers() != null) {
+            exporterConfig = exporterConfig.withWorkers(new WorkersConfig(true, WorkerGrouping.DEFAULT,
+                    Duration.ofMillis((long) (settings.workers().terminationGrace() * 1000)),
+                    WorkersConfig.DEFAULT_VISIBILITY_TIMEOUT, WorkersConfig.DEFAULT_DRAIN_TIME));
+        }
         try (UnifiedJedis writer = BrokerConnector.openClient(settings.broker());
              RedisBroker reader = BrokerConnector.connect(settings.broker());
              Poller poller = new Poller(reader, exporterConfig, new MessageDecoder(List.of()), new PollCounters(),
                      PollClock.system())) {
             LiveQueue queue = new LiveQueue(writer, settings.naming(), settings.steps(), settings.queue(),
-                    TaskTemplate.MODELLED);
+                    settings.task());
             int waiting = queue.size();
             if (waiting > 0 && !settings.force()) {
                 throw new IllegalArgumentException("queue '" + settings.queue() + "' holds " + waiting
                         + " tasks: a live rehearsal publishes into and consumes from it, so it wants an empty queue"
                         + " (or --force, to take those tasks as part of the load)");
             }
-            ExporterView view = new LiveExporter(poller, settings.queue());
+            LiveExporter exporter = new LiveExporter(poller, settings.queue(), settings.workers() != null);
+            ExporterView view = exporter;
             Exporter served = null;
             if (settings.prometheus() != null) {
                 PrometheusSamples prometheus = new PrometheusSamples(settings.prometheus());
@@ -87,11 +109,17 @@ public final class LiveRehearsal {
                 view = new PrometheusView(prometheus, settings.queue());
             }
             WallClockPace pace = new WallClockPace();
+            Subscription<ChannelMessage> taskEvents = settings.workers() == null ? null
+                    : reader.subscribeToPattern(TaskEventDecoder.channelPattern(settings.naming(),
+                            settings.broker().url().database()), "task events", pace::elapsed);
+            CeleryWorkers real = taskEvents == null ? null : new CeleryWorkers(settings.workers(), queue,
+                    settings.queue(), exporter::last, taskEvents, pace::stopped);
+            Workers workers = real != null ? real : simulation.modelledWorkers(seed);
             CountDownLatch finished = new CountDownLatch(1);
             Thread onInterrupt = new Thread(() -> {
                 pace.stop();
                 try {
-                    finished.await(10, TimeUnit.SECONDS); // let the summary so far be printed
+                    finished.await(30, TimeUnit.SECONDS); // let the workers stop and the summary so far be printed
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -99,10 +127,24 @@ public final class LiveRehearsal {
             Runtime.getRuntime().addShutdownHook(onInterrupt);
             try {
                 Simulation.Rehearsal result = simulation.run(model, traffic, seed, queue,
-                        withProgress(view, queue, pace, progress), pace, simulation.modelledWorkers(seed));
+                        withProgress(view, queue, pace, progress), pace, workers);
+                if (real != null && !real.sawTaskEvents()) {
+                    progress.println("the workers sent no task events (run them with -E): completed, lost,"
+                            + " redelivered, run twice and the wait to start are unknown");
+                }
                 removeLeftovers(queue, progress);
                 report.accept(result);
             } finally {
+                if (real != null) {
+                    real.close();
+                    taskEvents.close();
+                    long unacked = queue.removeOwnUnacked();
+                    if (unacked > 0) {
+                        progress.printf(Locale.ROOT, "removed the %d tasks the rehearsal published that were still"
+                                + " unacknowledged%n", unacked);
+                    }
+                    removeLeftovers(queue, progress);
+                }
                 if (served != null) {
                     served.close();
                 }

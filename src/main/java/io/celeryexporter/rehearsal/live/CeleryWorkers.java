@@ -1,0 +1,353 @@
+package io.celeryexporter.rehearsal.live;
+
+import io.celeryexporter.autoscaling.Pod;
+import io.celeryexporter.broker.ChannelMessage;
+import io.celeryexporter.broker.Subscription;
+import io.celeryexporter.celery.TaskEvent;
+import io.celeryexporter.celery.TaskEventDecoder;
+import io.celeryexporter.celery.UndecodableMessageException;
+import io.celeryexporter.poll.PollResult;
+import io.celeryexporter.poll.QueueStats;
+import io.celeryexporter.rehearsal.TaskLog;
+import io.celeryexporter.rehearsal.TaskQueue;
+import io.celeryexporter.rehearsal.WorkerFigures;
+import io.celeryexporter.rehearsal.Workers;
+import io.celeryexporter.workers.LiveWorker;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Real Celery worker processes as the Deployment's pods. A desired replica's process starts {@code podStartup}
+ * later and is ready once the exporter hears it online (its heartbeat); a removed one gets SIGTERM, and SIGKILL at
+ * the grace period, as the kubelet does. What the workers do is read from the broker: their heartbeats and
+ * {@code unacked} through the exporter, and their task events ({@code -E}) into the {@link TaskLog}.
+ */
+final class CeleryWorkers implements Workers, AutoCloseable {
+
+    private static final Pattern UNREGISTERED = Pattern.compile("unregistered task of type '?([^'\\s.]+[^'\\s]*)'?");
+    /** Kubernetes' pod-name alphabet, for names that group as a Deployment's pods do. */
+    private static final String POD_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+    /** How long the end of a run waits for the workers' last task events (they buffer them briefly). */
+    private static final double EVENTS_FLUSH_SECONDS = 2;
+    /** The grace a run cut short (Ctrl-C) gives its workers: cleanup comes before their running tasks. */
+    private static final double CUT_SHORT_GRACE = 3;
+
+    private static final class Replica {
+        final String pod;
+        final double desiredAt;
+        WorkerProcess process;
+        double launchedAt = Double.NaN;
+        double readyAt = Double.NaN;
+        double terminatedAt = Double.NaN;
+
+        Replica(String pod, double desiredAt) {
+            this.pod = pod;
+            this.desiredAt = desiredAt;
+        }
+
+        boolean ready() {
+            return !Double.isNaN(readyAt);
+        }
+
+        boolean leaving() {
+            return !Double.isNaN(terminatedAt);
+        }
+    }
+
+    private final WorkerCommand settings;
+    private final LiveQueue queue;
+    private final String queueName;
+    private final Supplier<PollResult> lastPoll;
+    private final Subscription<ChannelMessage> taskEvents;
+    private final BooleanSupplier cutShort;
+    private final List<Replica> replicas = new ArrayList<>();
+    private final List<WorkerProcess> everStarted = new ArrayList<>();
+    private final Random names = new Random();
+    private final String deployment;
+    private boolean sawTaskEvents;
+
+    /**
+     * @param taskEvents the broker's task events, stamped with the rehearsal's clock
+     * @param lastPoll   the exporter's last poll: the workers online, what they execute and hold
+     */
+    CeleryWorkers(WorkerCommand settings, LiveQueue queue, String queueName, Supplier<PollResult> lastPoll,
+                  Subscription<ChannelMessage> taskEvents, BooleanSupplier cutShort) {
+        this.settings = settings;
+        this.queue = queue;
+        this.queueName = queueName;
+        this.lastPoll = lastPoll;
+        this.taskEvents = taskEvents;
+        this.cutShort = cutShort;
+        this.deployment = "rehearsal-" + randomName(9);
+    }
+
+    private String randomName(int length) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < length; i++) {
+            out.append(POD_ALPHABET.charAt(names.nextInt(POD_ALPHABET.length())));
+        }
+        return out.toString();
+    }
+
+    @Override
+    public void startWith(int running, TaskLog log) {
+        scaleTo(running, 0, log);
+    }
+
+    @Override
+    public void scaleTo(int desired, double now, TaskLog log) {
+        while (size() < desired) {
+            replicas.add(new Replica(deployment + "-" + randomName(5), now));
+        }
+        while (size() > desired) {
+            Replica victim = null;
+            for (Replica r : replicas) {
+                if (r.leaving()) {
+                    continue;
+                }
+                boolean better = victim == null || (!r.ready() && victim.ready())
+                        || (r.ready() == victim.ready() && newer(r, victim));
+                if (better) {
+                    victim = r;
+                }
+            }
+            victim.terminatedAt = now;
+            log.terminated(victim.pod, now);
+            if (victim.process != null) {
+                victim.process.terminate();
+            }
+        }
+    }
+
+    private static boolean newer(Replica a, Replica b) {
+        return a.ready() ? a.readyAt >= b.readyAt : a.desiredAt >= b.desiredAt;
+    }
+
+    @Override
+    public void work(TaskQueue ignored, double now, TaskLog log) {
+        readTaskEvents(log);
+        Set<String> online = online();
+        for (Iterator<Replica> it = replicas.iterator(); it.hasNext(); ) {
+            Replica r = it.next();
+            if (r.process == null) {
+                if (r.leaving()) {
+                    it.remove(); // removed before its process started
+                } else if (now >= r.desiredAt + settings.podStartup()) {
+                    launch(r, now);
+                }
+                continue;
+            }
+            checkOutput(r);
+            if (r.leaving()) {
+                if (!r.process.alive()) {
+                    it.remove();
+                } else if (now >= r.terminatedAt + settings.terminationGrace()) {
+                    r.process.kill();
+                    log.killed(r.pod, now);
+                    it.remove();
+                }
+                continue;
+            }
+            if (!r.process.alive()) {
+                throw new WorkerFailedException("worker " + r.pod + " exited with code " + r.process.exitCode()
+                        + (r.ready() ? "" : " before it came online") + "; its last lines: " + r.process.lastLines(5));
+            }
+            if (!r.ready()) {
+                if (online.contains(r.pod)) {
+                    r.readyAt = now;
+                } else if (now >= r.launchedAt + settings.readyTimeout()) {
+                    throw new WorkerFailedException("worker " + r.pod + " did not come online within "
+                            + Math.round(settings.readyTimeout()) + " s (no heartbeat on the broker: a wrong broker"
+                            + " URL, or --without-heartbeat?); its last lines: " + r.process.lastLines(5));
+                }
+            }
+        }
+    }
+
+    private void launch(Replica r, double now) {
+        try {
+            r.process = WorkerProcess.start(settings.command(), r.pod, settings.brokerUrl(), settings.logDir());
+            everStarted.add(r.process);
+            r.launchedAt = now;
+        } catch (IOException e) {
+            throw new WorkerFailedException("cannot start the worker command: " + e.getMessage());
+        }
+    }
+
+    /** A worker that received a task its app does not register drops it: no run can succeed, so say so at once. */
+    private void checkOutput(Replica r) {
+        for (String line : r.process.newLines()) {
+            if (line.contains("unregistered task")) {
+                Matcher m = UNREGISTERED.matcher(line);
+                throw new WorkerFailedException("the workers do not know task '" + (m.find() ? m.group(1) : "?")
+                        + "': --task must name a task the worker command's app registers (worker " + r.pod
+                        + " said: " + line.strip() + ")");
+            }
+        }
+    }
+
+    private void readTaskEvents(TaskLog log) {
+        for (ChannelMessage message : taskEvents.drain()) {
+            List<TaskEvent> events;
+            try {
+                events = TaskEventDecoder.decode(message.message());
+            } catch (UndecodableMessageException e) {
+                continue;
+            }
+            for (TaskEvent e : events) {
+                sawTaskEvents = true;
+                String pod = podOf(e.hostname());
+                switch (e.type()) {
+                    case TaskEvent.RECEIVED -> log.received(e.taskId(), pod, message.at());
+                    case TaskEvent.STARTED -> log.started(e.taskId(), message.at());
+                    default -> {
+                        if (e.endsTheTask()) {
+                            log.succeeded(e.taskId());
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static String podOf(String hostname) {
+        if (hostname == null) {
+            return "";
+        }
+        int at = hostname.indexOf('@');
+        return at < 0 ? hostname : hostname.substring(at + 1);
+    }
+
+    /** The pods the exporter heard online (and not stopping) at its last poll. */
+    private Set<String> online() {
+        PollResult poll = lastPoll.get();
+        Set<String> out = new HashSet<>();
+        if (poll != null) {
+            for (LiveWorker w : poll.workers().holders()) {
+                if (!w.stopping()) {
+                    out.add(podOf(w.hostname()));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public int size() {
+        return (int) replicas.stream().filter(r -> !r.leaving()).count();
+    }
+
+    @Override
+    public int existing() {
+        return replicas.size();
+    }
+
+    @Override
+    public boolean idle(double now) {
+        WorkerFigures f = figures(now);
+        return f.executing() == 0 && f.prefetched() == 0;
+    }
+
+    @Override
+    public WorkerFigures figures(double now) {
+        Set<String> ours = new HashSet<>();
+        int ready = 0;
+        for (Replica r : replicas) {
+            ours.add(r.pod);
+            ready += r.ready() && !r.leaving() ? 1 : 0;
+        }
+        long executing = 0;
+        long prefetched = 0;
+        long orphaned = 0;
+        PollResult poll = lastPoll.get();
+        if (poll != null) {
+            for (LiveWorker w : poll.workers().holders()) {
+                executing += ours.contains(podOf(w.hostname())) ? w.executing() : 0;
+            }
+            QueueStats q = poll.queue(queueName).orElse(null);
+            if (q != null && q.held() != null) {
+                prefetched = q.held().prefetched();
+                orphaned = q.held().orphaned();
+            }
+        }
+        return new WorkerFigures(ready, (long) ready * settings.concurrency(), executing, 0, prefetched, orphaned);
+    }
+
+    @Override
+    public List<Pod> pods(double now) {
+        List<Pod> out = new ArrayList<>();
+        for (Replica r : replicas) {
+            out.add(new Pod(r.pod, r.ready() ? Pod.Phase.RUNNING : Pod.Phase.PENDING, r.ready(), r.desiredAt,
+                    r.ready() ? r.readyAt : r.desiredAt, r.leaving()));
+        }
+        return out;
+    }
+
+    @Override
+    public void sampleCpu(double now, int window) {
+        // a real worker's CPU is not measured: a CPU metric reads as missing, as without metrics-server
+    }
+
+    @Override
+    public Map<String, Double> cpuByPod() {
+        return Map.of();
+    }
+
+    /**
+     * Stops every worker as a scale to zero would (SIGTERM; SIGKILL after the grace, or after a few seconds when the
+     * run was cut short), reads their last task events, and judges each task: still queued or unacknowledged is not
+     * lost. Without task events ({@code -E}) the fates cannot be known.
+     */
+    @Override
+    public TaskLog.Figures finish(TaskLog log, TaskQueue tasks, double now, double measureFrom) {
+        double grace = Math.min(settings.terminationGrace(), cutShort.getAsBoolean() ? CUT_SHORT_GRACE : 1e9);
+        for (Replica r : replicas) {
+            if (r.process != null && !r.leaving()) {
+                r.terminatedAt = now;
+                log.terminated(r.pod, now);
+                r.process.terminate();
+            }
+        }
+        long deadline = System.nanoTime() + (long) (grace * 1e9);
+        for (Replica r : replicas) {
+            if (r.process != null && !r.process.awaitExit(Math.max(0, (deadline - System.nanoTime()) / 1e9))) {
+                r.process.kill();
+                log.killed(r.pod, now + grace);
+            }
+        }
+        replicas.clear();
+        taskEvents.sync(java.time.Duration.ofSeconds((long) EVENTS_FLUSH_SECONDS));
+        readTaskEvents(log);
+        if (!sawTaskEvents) {
+            return TaskLog.Figures.UNKNOWN;
+        }
+        Set<String> stillThere = new HashSet<>(tasks.queuedIds());
+        Set<String> unacked = queue.unackedIds();
+        stillThere.addAll(unacked);
+        return log.figures(measureFrom, stillThere, unacked.size());
+    }
+
+    boolean sawTaskEvents() {
+        return sawTaskEvents;
+    }
+
+    /** Kills whatever this rehearsal started and is still running, children included. */
+    @Override
+    public void close() {
+        for (WorkerProcess p : everStarted) {
+            if (p.alive()) {
+                p.kill();
+            }
+        }
+    }
+}
