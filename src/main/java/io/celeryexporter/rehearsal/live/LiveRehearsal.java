@@ -127,7 +127,7 @@ public final class LiveRehearsal {
             Runtime.getRuntime().addShutdownHook(onInterrupt);
             try {
                 Simulation.Rehearsal result = simulation.run(model, traffic, seed, queue,
-                        withProgress(view, queue, pace, progress), pace, workers);
+                        withProgress(view, queue, real, pace, progress), pace, workers);
                 if (real != null && !real.sawTaskEvents()) {
                     progress.println("the workers sent no task events (run them with -E): completed, lost,"
                             + " redelivered, run twice and the wait to start are unknown");
@@ -173,14 +173,16 @@ public final class LiveRehearsal {
     }
 
     /** A progress line every few seconds, at the exporter's poll: what was published, taken and measured. */
-    private static ExporterView withProgress(ExporterView exporter, LiveQueue queue, WallClockPace pace,
-                                             PrintWriter progress) {
+    private static ExporterView withProgress(ExporterView exporter, LiveQueue queue, CeleryWorkers real,
+                                             WallClockPace pace, PrintWriter progress) {
         double[] nextLine = {PROGRESS_SECONDS};
         return now -> {
             var values = exporter.poll(now);
             if (pace.elapsed() >= nextLine[0]) {
-                progress.printf(Locale.ROOT, "live t=%.0fs: %d published, %d taken, %.0f queued (exporter), oldest"
-                                + " %.1f s%n", now, queue.published(), queue.taken(),
+                String consumers = real == null ? queue.taken() + " taken"
+                        : real.figures(now).readyReplicas() + " workers online";
+                progress.printf(Locale.ROOT, "live t=%.0fs: %d published, %s, %.0f queued (exporter), oldest"
+                                + " %.1f s%n", now, queue.published(), consumers,
                         values.getOrDefault(MetricsPipeline.LENGTH, Double.NaN),
                         values.getOrDefault(MetricsPipeline.OLDEST_AGE, Double.NaN));
                 progress.flush();
