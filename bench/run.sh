@@ -9,6 +9,8 @@
 #                                     exporter without it (bench/HEARTBEATS.md)
 #   bench/run.sh live                 rehearse --live --compare for the burst and ramp profiles on a local
 #                                     redis-server: the simulation against the real thing (bench/LIVE.md)
+#   bench/run.sh workers              the worker model against real Celery workers in four scenarios
+#                                     (bench/WORKERS.md, about 30 minutes)
 #   bench/run.sh keda [SAMPLES]       how soon the KEDA push stream says "active" after the first task (bench/KEDA-PUSH.md)
 #   bench/run.sh queues [10,100,...]  the queue-count axis (bench/QUEUES.md): this exporter, LLEN per queue and
 #                                     Debian's prometheus-redis-exporter (apt-get install prometheus-redis-exporter curl)
@@ -33,6 +35,9 @@ fi
 if [ "${1:-}" = "keda" ]; then
   shift
   exec java -cp "$cp" io.celeryexporter.bench.KedaPushBench "$@"
+fi
+if [ "${1:-}" = "workers" ]; then
+  exec bench/workers.sh
 fi
 if [ "${1:-}" = "live" ]; then
   exec bench/live.sh
