@@ -1,31 +1,32 @@
 #!/usr/bin/env bash
 # The worker model against real Celery workers (Debian's python3-celery): rehearse --live --compare with
-# --worker-command running examples/worker/sleeper.py, one process a replica, on a local redis-server, under
-# bench/workers/queue-length-small.yaml. Four scenarios (issue #26): default prefetch with acks early; prefetch 1
-# with acks late; a grace period shorter than the task time; acks late with a short visibility timeout. Writes
-# bench/WORKERS.md (and its JSON under bench/workers/). About 15 minutes.
+# --worker-command running examples/worker/sleeper.py, one process a replica, under
+# bench/workers/queue-length-small.yaml. Four scenarios (issue #26), each on a redis-server of its own, run side by
+# side: default prefetch with acks early; prefetch 1 with acks late; a grace period shorter than the task time;
+# acks late with a short visibility timeout. Writes bench/WORKERS.md (and its JSON under bench/workers/). About
+# 10 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f target/celery-queue-exporter.jar ] || ./mvnw -q -B -DskipTests package
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no >/dev/null &
-redis=$!
-trap 'kill $redis' EXIT
-sleep 0.5
-common=(--live --compare --broker.url "redis://127.0.0.1:$port/0" --queue evaluation
-  --autoscaler bench/workers/queue-length-small.yaml --traffic batches --batch-size 40 --period 60s --duration 120s
-  --pod-startup 5s --concurrency 2 --task-distribution fixed --task sleeper.sleep -o json)
 worker="/usr/bin/python3 -m celery --workdir examples/worker -A sleeper worker -Q evaluation -c 2 -E --without-mingle"
 run() { # name, task seconds, worker env, worker flags, rehearsal flags...
-  local name=$1 seconds=$2 env=$3 flags=$4; shift 4
-  echo "scenario $name" >&2
-  env $env java -jar target/celery-queue-exporter.jar rehearse "${common[@]}" --task-seconds "$seconds" \
-    --args "[$seconds]" --worker-command "$worker $flags" "$@" > "bench/workers/$name.json"
+  local name=$1 seconds=$2 env=$3 flags=$4 port redis; shift 4
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no >/dev/null &
+  redis=$!
+  sleep 0.5
+  env $env java -jar target/celery-queue-exporter.jar rehearse --live --compare \
+    --broker.url "redis://127.0.0.1:$port/0" --queue evaluation --autoscaler bench/workers/queue-length-small.yaml \
+    --traffic batches --batch-size 40 --period 60s --duration 120s --pod-startup 5s --concurrency 2 \
+    --task-distribution fixed --task sleeper.sleep -o json --task-seconds "$seconds" --args "[$seconds]" \
+    --worker-command "$worker $flags" "$@" > "bench/workers/$name.json" 2> "bench/workers/$name.log" || true
+  kill "$redis"
 }
-run 1-prefetch-4 2 "SLEEPER_ACKS_LATE=0" "--prefetch-multiplier 4" --prefetch-multiplier 4
-run 2-prefetch-1-acks-late 2 "SLEEPER_ACKS_LATE=1" "--prefetch-multiplier 1" --prefetch-multiplier 1 --acks-late
+run 1-prefetch-4 2 "SLEEPER_ACKS_LATE=0" "--prefetch-multiplier 4" --prefetch-multiplier 4 &
+run 2-prefetch-1-acks-late 2 "SLEEPER_ACKS_LATE=1" "--prefetch-multiplier 1" --prefetch-multiplier 1 --acks-late &
 run 3-short-grace 20 "SLEEPER_VISIBILITY_TIMEOUT=60" "--prefetch-multiplier 4" --prefetch-multiplier 4 \
-  --termination-grace-period 5s --visibility-timeout 60s
+  --termination-grace-period 5s --visibility-timeout 60s &
 run 4-acks-late-short-visibility 20 "SLEEPER_ACKS_LATE=1 SLEEPER_VISIBILITY_TIMEOUT=30" "--prefetch-multiplier 1" \
-  --prefetch-multiplier 1 --acks-late --termination-grace-period 5s --visibility-timeout 30s
+  --prefetch-multiplier 1 --acks-late --termination-grace-period 5s --visibility-timeout 30s &
+wait
 python3 bench/workers/report.py > bench/WORKERS.md

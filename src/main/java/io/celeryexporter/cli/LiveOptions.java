@@ -78,7 +78,8 @@ public final class LiveOptions {
     }
 
     /** The real workers, or null for modelled pods. */
-    WorkerCommand workerCommand(String brokerUrl, int concurrency, Duration podStartup, Duration grace) {
+    WorkerCommand workerCommand(String brokerUrl, int concurrency, Duration podStartup, Duration grace,
+                                Duration visibilityTimeout) {
         if (workerCommand == null) {
             return null;
         }
@@ -87,7 +88,8 @@ public final class LiveOptions {
         }
         try {
             return new WorkerCommand(workerCommand, brokerUrl, concurrency, podStartup.toMillis() / 1000.0,
-                    grace.toMillis() / 1000.0, workerReadyTimeout.toMillis() / 1000.0,
+                    grace.toMillis() / 1000.0, visibilityTimeout.toMillis() / 1000.0,
+                    workerReadyTimeout.toMillis() / 1000.0,
                     Files.createTempDirectory("rehearse-workers"));
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot make a directory for the workers' output: " + e.getMessage());

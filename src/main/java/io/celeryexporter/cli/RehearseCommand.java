@@ -149,7 +149,7 @@ public final class RehearseCommand implements Callable<Integer> {
                 KeyNaming.withPrefix(live.keyPrefix), PrioritySteps.ALL, queue, live.force, pipeline.pollInterval,
                 live.prometheus, ListenAddress.parse(live.exporterListen), live.taskTemplate(),
                 live.workerCommand(broker.effectiveUrl(), workers.concurrency, workers.podStartup,
-                        workers.terminationGrace));
+                        workers.terminationGrace, workers.visibilityTimeout));
         if (settings.workers() != null) {
             err.println("worker output goes to " + settings.workers().logDir());
         }

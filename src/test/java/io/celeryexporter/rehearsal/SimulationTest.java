@@ -55,4 +55,25 @@ class SimulationTest {
         assertTrue(r.summary().maxQueueLength() < 10, "max queue " + r.summary().maxQueueLength());
         assertEquals(r.summary().arrived(), r.summary().completed());
     }
+
+    @Test
+    void prefetchOneWithAcksLateRehearsesAsTheIdealPods() throws Exception {
+        // a worker then holds no more than it runs: nothing to hoard, nothing to give back on a warm shutdown
+        var ideal = rampWith(WorkerBehaviour.IDEAL);
+        var celery = rampWith(ShippedAutoscalersRehearsalTest.RECOMMENDED);
+        assertEquals(ideal.timeline(), celery.timeline());
+        assertEquals(ideal.summary(), celery.summary());
+        assertEquals(0, celery.summary().idleSlotShareWhileBacklog());
+        var hoarding = rampWith(WorkerBehaviour.CELERY_DEFAULTS);
+        assertTrue(hoarding.summary().idleSlotShareWhileBacklog() > 0.05,
+                "Celery's default prefetch of 4 leaves slots idle while others hoard: "
+                        + hoarding.summary().idleSlotShareWhileBacklog());
+    }
+
+    private static Simulation.Rehearsal rampWith(WorkerBehaviour behaviour) throws Exception {
+        var autoscaler = io.celeryexporter.autoscaling.manifest.AutoscalerFiles.read(java.nio.file.Path.of(
+                "hpa/load.yaml"), 15, io.celeryexporter.autoscaling.ReplicaCalculator.Settings.DEFAULT);
+        return new Simulation(ShippedAutoscalersRehearsalTest.DEFAULT_WORKERS.with(behaviour), PipelineSettings.DEFAULT,
+                0.05).run(autoscaler, Traffic.of("ramp", 50, java.time.Duration.ofMinutes(10), 2), 2);
+    }
 }

@@ -13,13 +13,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The autoscalers on the workers' load hold every traffic shape, at the rehearsal's defaults (4 slots, 0.8 s tasks,
- * 30 s start-up, poll 2 s, scrape and sync 15 s): the guide's burst from idle, a steady load (CPU-bound and
+ * 30 s start-up, poll 2 s, scrape and sync 15 s) with workers set to prefetch 1 and ack late: the guide's burst from idle, a steady load (CPU-bound and
  * I/O-bound), a ramp, and a daily-like swing. The depth- and age-only files flap on all but the burst
  * (hpa/README.md): they are not held to these bounds.
  */
 class SteadyLoadRehearsalTest {
 
-    static final WorkerSettings IO_BOUND = new WorkerSettings(4, 0.8, true, 30, 500, 10);
+    static final WorkerSettings IO_BOUND = new WorkerSettings(4, new TaskTimes.Exponential(0.8), 30, 500, 10,
+            ShippedAutoscalersRehearsalTest.RECOMMENDED);
 
     private static Summary rehearse(String file, WorkerSettings workers, Traffic traffic, double measureFrom)
             throws Exception {

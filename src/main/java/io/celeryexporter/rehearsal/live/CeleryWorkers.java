@@ -15,6 +15,7 @@ import io.celeryexporter.rehearsal.Workers;
 import io.celeryexporter.workers.LiveWorker;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -75,6 +76,9 @@ final class CeleryWorkers implements Workers, AutoCloseable {
     private final Random names = new Random();
     private final String deployment;
     private boolean sawTaskEvents;
+    /** From the task events, per pod: received and not started, and started and not ended. */
+    private final Map<String, Set<String>> reserved = new HashMap<>();
+    private final Map<String, Set<String>> running = new HashMap<>();
 
     /**
      * @param taskEvents the broker's task events, stamped with the rehearsal's clock
@@ -208,11 +212,19 @@ final class CeleryWorkers implements Workers, AutoCloseable {
                 sawTaskEvents = true;
                 String pod = podOf(e.hostname());
                 switch (e.type()) {
-                    case TaskEvent.RECEIVED -> log.received(e.taskId(), pod, message.at());
-                    case TaskEvent.STARTED -> log.started(e.taskId(), message.at());
+                    case TaskEvent.RECEIVED -> {
+                        log.received(e.taskId(), pod, message.at());
+                        reserved.computeIfAbsent(pod, k -> new HashSet<>()).add(e.taskId());
+                    }
+                    case TaskEvent.STARTED -> {
+                        log.started(e.taskId(), message.at());
+                        reserved.getOrDefault(pod, new HashSet<>()).remove(e.taskId());
+                        running.computeIfAbsent(pod, k -> new HashSet<>()).add(e.taskId());
+                    }
                     default -> {
                         if (e.endsTheTask()) {
                             log.succeeded(e.taskId());
+                            running.getOrDefault(pod, new HashSet<>()).remove(e.taskId());
                         }
                     }
                 }
@@ -258,29 +270,46 @@ final class CeleryWorkers implements Workers, AutoCloseable {
         return f.executing() == 0 && f.prefetched() == 0;
     }
 
+    /**
+     * With task events, what each pod runs and holds is known from them, within milliseconds, and orphaned tasks are
+     * the rehearsal's entries in {@code unacked} that no pod holds; without, all comes from the exporter's last poll
+     * (heartbeats every 2 s, and its attribution of {@code unacked}).
+     */
     @Override
     public WorkerFigures figures(double now) {
-        Set<String> ours = new HashSet<>();
-        int ready = 0;
+        Set<String> online = new HashSet<>();
+        Set<String> existing = new HashSet<>();
         for (Replica r : replicas) {
-            ours.add(r.pod);
-            ready += r.ready() && !r.leaving() ? 1 : 0;
+            existing.add(r.pod);
+            if (r.ready() && !r.leaving()) {
+                online.add(r.pod);
+            }
         }
         long executing = 0;
         long prefetched = 0;
         long orphaned = 0;
         PollResult poll = lastPoll.get();
-        if (poll != null) {
-            for (LiveWorker w : poll.workers().holders()) {
-                executing += ours.contains(podOf(w.hostname())) ? w.executing() : 0;
+        QueueStats q = poll == null ? null : poll.queue(queueName).orElse(null);
+        if (q != null && q.held() != null) {
+            prefetched = q.held().prefetched();
+            orphaned = q.held().orphaned();
+        }
+        if (sawTaskEvents) {
+            executing = online.stream().mapToLong(pod -> running.getOrDefault(pod, Set.of()).size()).sum();
+            prefetched = existing.stream().mapToLong(pod -> reserved.getOrDefault(pod, Set.of()).size()).sum();
+            Set<String> unheld = new HashSet<>(queue.unackedIds()); // the rehearsal's own few: read at most once a second
+            for (String pod : existing) {
+                unheld.removeAll(reserved.getOrDefault(pod, Set.of()));
+                unheld.removeAll(running.getOrDefault(pod, Set.of()));
             }
-            QueueStats q = poll.queue(queueName).orElse(null);
-            if (q != null && q.held() != null) {
-                prefetched = q.held().prefetched();
-                orphaned = q.held().orphaned();
+            orphaned = unheld.size();
+        } else if (poll != null) {
+            for (LiveWorker w : poll.workers().holders()) {
+                executing += online.contains(podOf(w.hostname())) ? w.executing() : 0;
             }
         }
-        return new WorkerFigures(ready, (long) ready * settings.concurrency(), executing, 0, prefetched, orphaned);
+        return new WorkerFigures(online.size(), (long) online.size() * settings.concurrency(), executing, 0,
+                prefetched, orphaned);
     }
 
     @Override

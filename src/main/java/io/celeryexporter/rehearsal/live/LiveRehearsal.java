@@ -83,7 +83,8 @@ public final class LiveRehearsal {
         if (settings.workers() != null) {
             exporterConfig = exporterConfig.withWorkers(new WorkersConfig(true, WorkerGrouping.DEFAULT,
                     Duration.ofMillis((long) (settings.workers().terminationGrace() * 1000)),
-                    WorkersConfig.DEFAULT_VISIBILITY_TIMEOUT, WorkersConfig.DEFAULT_DRAIN_TIME));
+                    Duration.ofMillis((long) (settings.workers().visibilityTimeout() * 1000)),
+                    WorkersConfig.DEFAULT_DRAIN_TIME));
         }
         try (UnifiedJedis writer = BrokerConnector.openClient(settings.broker());
              RedisBroker reader = BrokerConnector.connect(settings.broker());

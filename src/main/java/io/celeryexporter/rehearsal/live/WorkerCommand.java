@@ -11,8 +11,9 @@ import java.nio.file.Path;
  * @param concurrency      slots per worker, as its command sets them
  * @param podStartup       seconds from a replica being desired to its process starting
  * @param terminationGrace seconds from SIGTERM to SIGKILL
+ * @param visibilityTimeout the workers' kombu visibility_timeout, seconds, for the exporter's overdue count
  * @param readyTimeout     seconds a started process has to come online (its first heartbeat on the broker)
  * @param logDir           where each worker's output goes
  */
 public record WorkerCommand(String command, String brokerUrl, int concurrency, double podStartup,
-                            double terminationGrace, double readyTimeout, Path logDir) {}
+                            double terminationGrace, double visibilityTimeout, double readyTimeout, Path logDir) {}
