@@ -23,10 +23,11 @@ final class RehearsalOutput {
     }
 
     static void timeline(PrintWriter out, List<Second> timeline) {
-        out.println("time_s,arrivals,queue_length,oldest_age_seconds,ready_replicas,desired_replicas");
+        out.println("time_s,arrivals,queue_length,oldest_age_seconds,ready_replicas,desired_replicas,backlog,"
+                + "orphaned");
         for (Second s : timeline) {
             out.println(s.time() + "," + s.arrivals() + "," + s.queueLength() + "," + number(s.oldestAge()) + ","
-                    + s.readyReplicas() + "," + s.desiredReplicas());
+                    + s.readyReplicas() + "," + s.desiredReplicas() + "," + s.backlog() + "," + s.orphaned());
         }
     }
 

@@ -111,6 +111,11 @@ public final class RehearseCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         checkSimulatable(model);
+        if (!live.live && (live.workerCommand != null || live.task != null)) {
+            throw new IllegalArgumentException((live.task != null && live.workerCommand == null
+                    ? "--task goes with --worker-command" : "--worker-command") + " and --live: real workers run"
+                    + " only on a real broker");
+        }
         if (sweep != null && live.live) {
             throw new IllegalArgumentException("--sweep does not go with --live: each value would be a live run");
         }

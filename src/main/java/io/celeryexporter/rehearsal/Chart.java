@@ -4,7 +4,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 
-/** An SVG of a rehearsal: queue length, oldest age and replicas over time, in three panels on one time axis. */
+/**
+ * An SVG of a rehearsal: queue length (with the backlog and orphaned tasks when workers hold some), oldest age and
+ * replicas over time, in three panels on one time axis.
+ */
 public final class Chart {
 
     private static final int WIDTH = 900;
@@ -25,8 +28,12 @@ public final class Chart {
         out.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
         out.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"22\" font-size=\"15\">%s</text>%n", LEFT,
                 escape(title)));
-        panel(out, 0, "queue length (tasks)", timeline, seconds, plotWidth, new Series[] {
-            new Series("queue length", "#1f77b4", s -> s.queueLength())});
+        boolean held = timeline.stream().anyMatch(s -> s.backlog() != s.queueLength() || s.orphaned() > 0);
+        panel(out, 0, held ? "tasks" : "queue length (tasks)", timeline, seconds, plotWidth, held
+                ? new Series[] {new Series("queue", "#1f77b4", s -> s.queueLength()),
+                    new Series("backlog", "#9467bd", s -> s.backlog()),
+                    new Series("orphaned", "#8c564b", s -> s.orphaned())}
+                : new Series[] {new Series("queue length", "#1f77b4", s -> s.queueLength())});
         panel(out, 1, "oldest task age (s)", timeline, seconds, plotWidth, new Series[] {
             new Series("oldest age", "#d62728", Second::oldestAge)});
         panel(out, 2, "replicas", timeline, seconds, plotWidth, new Series[] {
@@ -63,7 +70,7 @@ public final class Chart {
             out.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%.0f</text>%n",
                     LEFT + plotWidth * t / seconds, top + PANEL + 14, t));
         }
-        int legendX = LEFT + plotWidth - 160;
+        int legendX = LEFT + plotWidth - 80 * series.length;
         for (int i = 0; i < series.length; i++) {
             Series s = series[i];
             StringBuilder points = new StringBuilder();

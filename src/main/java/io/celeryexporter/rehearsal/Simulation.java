@@ -117,7 +117,8 @@ public final class Simulation {
             int ready = pool.figures(now).readyReplicas();
             scaling.readyAt(now, ready);
             double oldestAge = queued == 0 ? 0 : Math.max(0, now - queue.oldestArrival());
-            timeline.add(new Second(second, arrivalsThisSecond, queued, oldestAge, ready, desired));
+            timeline.add(new Second(second, arrivalsThisSecond, queued, oldestAge, ready, desired,
+                    queued + figures.prefetched(), figures.orphaned()));
             arrivalsThisSecond = 0;
             replicaSeconds += measured ? pool.existing() : 0;
             // a killed worker's unacknowledged tasks come back after the visibility timeout: wait for them too

@@ -125,6 +125,27 @@ class RehearseCommandTest {
         assertTrue(Math.abs(arrived - (300 * 10 + 300 * 40)) < 0.03 * 15_000, "about 15,000 arrivals: " + arrived);
     }
 
+    /** Bad worker input: one line naming the flag, exit 2, no stack trace. */
+    @Test
+    void badWorkerInputIsOneLine() throws Exception {
+        Path malformed = dir.resolve("durations.txt");
+        Files.writeString(malformed, "1.5\nfast\n2.0\n");
+        CliResult[] bad = {
+            run("rehearse", "--autoscaler", "hpa/load.yaml", "--traffic", "guide", "--task-seconds-from",
+                    malformed.toString()),
+            run("rehearse", "--autoscaler", "hpa/load.yaml", "--traffic", "guide", "--prefetch-multiplier", "0"),
+            run("rehearse", "--autoscaler", "hpa/load.yaml", "--traffic", "guide", "--worker-model", "perfect"),
+            run("rehearse", "--autoscaler", "hpa/load.yaml", "--traffic", "guide", "--task", "sleeper.sleep"),
+        };
+        String[] expected = {"--task-seconds-from " + malformed, "--prefetch-multiplier must be at least 1",
+            "--worker-model must be celery or ideal, not 'perfect'", "--task goes with --worker-command"};
+        for (int i = 0; i < bad.length; i++) {
+            assertEquals(ExitCodes.USAGE, bad[i].code(), i + ": " + bad[i].all());
+            assertTrue(bad[i].err().startsWith("error: " + expected[i]), bad[i].err());
+            assertEquals(1, bad[i].err().lines().count(), bad[i].err());
+        }
+    }
+
     /** The task times shape the rehearsal; their mean sets the ideal replica-hours. */
     @Test
     void taskTimesFromADistributionOrARecording() throws Exception {
