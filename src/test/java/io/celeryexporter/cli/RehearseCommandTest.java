@@ -62,12 +62,22 @@ class RehearseCommandTest {
         assertEquals(0, r.code(), r.err());
         for (String key : new String[] {"arrived", "completed", "max_queue_length", "max_oldest_age_seconds",
             "p95_oldest_age_seconds", "p95_wait_seconds", "max_replicas", "replica_hours", "ideal_replica_hours",
-            "scale_events", "scale_reversals", "time_to_scale_seconds", "cost_per_task"}) {
+            "scale_events", "scale_reversals", "time_to_scale_seconds", "cost_per_task", "max_wake_seconds",
+            "tasks_lost", "tasks_redelivered", "tasks_run_twice", "tasks_stranded", "max_redelivery_delay_seconds",
+            "idle_slot_share_while_backlog"}) {
             assertTrue(r.out().contains("\"" + key + "\": "), key + " in " + r.out());
         }
         String chart = Files.readString(svg);
-        assertTrue(chart.startsWith("<svg") && chart.contains("queue length") && chart.contains("replicas"));
-        assertEquals(4, chart.split("<polyline").length - 1, "queue, age, desired and ready");
+        assertTrue(chart.startsWith("<svg") && chart.contains(">backlog<") && chart.contains("replicas"), chart);
+        assertEquals(6, chart.split("<polyline").length - 1,
+                "Celery's workers prefetch: queue, backlog, orphaned, age, desired and ready");
+
+        CliResult ideal = run("rehearse", "--autoscaler", "keda/queue-length.yaml", "--traffic", "guide", "-o", "json",
+                "--worker-model", "ideal", "--chart", svg.toString());
+        assertEquals(0, ideal.code(), ideal.err());
+        String idealChart = Files.readString(svg);
+        assertTrue(idealChart.contains("queue length") && !idealChart.contains(">backlog<"), idealChart);
+        assertEquals(4, idealChart.split("<polyline").length - 1, "the ideal pods hold nothing: queue, age, replicas");
     }
 
     @Test
