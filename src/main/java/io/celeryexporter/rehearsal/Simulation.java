@@ -114,7 +114,7 @@ public final class Simulation {
             scaling.record(now, spec, desired);
             pool.scaleTo(desired, now, log);
             spec = desired;
-            int ready = pool.figures(now).readyReplicas();
+            int ready = (int) pool.pods(now).stream().filter(p -> p.ready() && !p.deleting()).count();
             scaling.readyAt(now, ready);
             double oldestAge = queued == 0 ? 0 : Math.max(0, now - queue.oldestArrival());
             timeline.add(new Second(second, arrivalsThisSecond, queued, oldestAge, ready, desired,

@@ -1,6 +1,7 @@
 package io.celeryexporter.rehearsal;
 
 import io.celeryexporter.autoscaling.Pod;
+import io.celeryexporter.autoscaling.ReplicaSetScaleDown;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,11 +19,11 @@ import java.util.Set;
  *   <li>A new replica takes tasks {@code podStartup} after it is desired.</li>
  *   <li>It keeps up to prefetch multiplier × slots tasks unacknowledged ({@link WorkerBehaviour#mayTake}); each
  *       has an entry in the modelled broker's {@code unacked}, by delivery tag, from receipt to acknowledgement.</li>
- *   <li>Removal picks replicas that are not ready yet first, then the newest, as a ReplicaSet does. The removed
- *       replica stops taking tasks, finishes its running ones, then gives back what it prefetched to the head of
- *       the queue (measured: the restore comes after the running tasks, not at SIGTERM). At the grace period it is
- *       killed: its running tasks are lost (acks early) or stay unacknowledged (acks late), as does what it
- *       prefetched.</li>
+ *   <li>Removal picks the pod a ReplicaSet would ({@link ReplicaSetScaleDown}): not ready first, then the newest.
+ *       The removed replica stops taking tasks, finishes its running ones, then gives back what it prefetched to
+ *       the head of the queue (measured: the restore comes after the running tasks, not at SIGTERM). At the grace
+ *       period it is killed: its running tasks are lost (acks early) or stay unacknowledged (acks late), as does
+ *       what it prefetched.</li>
  *   <li>Every live replica sweeps {@code unacked} at its start and every 100 s, and gives back to the head of the
  *       queue what was received longer than the visibility timeout ago, even from a live holder (which then runs it
  *       too).</li>
@@ -113,17 +114,8 @@ final class WorkerPool implements Workers {
             add(now + settings.podStartup());
         }
         while (size() > desired) {
-            Replica victim = null;
-            for (Replica r : replicas) {
-                if (r.leaving()) {
-                    continue;
-                }
-                boolean better = victim == null || (!r.ready(now) && victim.ready(now))
-                        || (r.ready(now) == victim.ready(now) && r.readyAt >= victim.readyAt);
-                if (better) {
-                    victim = r;
-                }
-            }
+            String pod = ReplicaSetScaleDown.next(pods(now)).orElseThrow().name();
+            Replica victim = replicas.stream().filter(r -> r.name.equals(pod)).findFirst().orElseThrow();
             victim.terminatedAt = now;
             log.terminated(victim.name, now);
         }

@@ -1,6 +1,7 @@
 package io.celeryexporter.rehearsal.live;
 
 import io.celeryexporter.autoscaling.Pod;
+import io.celeryexporter.autoscaling.ReplicaSetScaleDown;
 import io.celeryexporter.broker.ChannelMessage;
 import io.celeryexporter.broker.Subscription;
 import io.celeryexporter.celery.TaskEvent;
@@ -114,27 +115,14 @@ final class CeleryWorkers implements Workers, AutoCloseable {
             replicas.add(new Replica(deployment + "-" + randomName(5), now));
         }
         while (size() > desired) {
-            Replica victim = null;
-            for (Replica r : replicas) {
-                if (r.leaving()) {
-                    continue;
-                }
-                boolean better = victim == null || (!r.ready() && victim.ready())
-                        || (r.ready() == victim.ready() && newer(r, victim));
-                if (better) {
-                    victim = r;
-                }
-            }
+            String pod = ReplicaSetScaleDown.next(pods(now)).orElseThrow().name();
+            Replica victim = replicas.stream().filter(r -> r.pod.equals(pod)).findFirst().orElseThrow();
             victim.terminatedAt = now;
             log.terminated(victim.pod, now);
             if (victim.process != null) {
                 victim.process.terminate();
             }
         }
-    }
-
-    private static boolean newer(Replica a, Replica b) {
-        return a.ready() ? a.readyAt >= b.readyAt : a.desiredAt >= b.desiredAt;
     }
 
     @Override
