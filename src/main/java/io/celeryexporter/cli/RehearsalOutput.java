@@ -44,7 +44,8 @@ final class RehearsalOutput {
     static void table(PrintWriter out, String name, Summary summary) {
         out.println("rehearsal of " + name);
         for (Object[] field : summary.fields()) {
-            out.printf(Locale.ROOT, "  %-24s %s%n", field[0], field[1] instanceof Double d ? (d.isNaN() ? "n/a" : number(d)) : field[1]);
+            Object value = field[1] instanceof Double d ? (d.isNaN() ? "n/a" : number(d)) : field[1];
+            out.printf(Locale.ROOT, "  %-24s %s%n", field[0], value);
         }
     }
 
