@@ -16,7 +16,7 @@ for run in burst:queue-length:20 ramp:queue-length:40 ramp:wait-time:40; do
   IFS=: read -r profile hpa rate <<< "$run"
   java -jar target/celery-queue-exporter.jar rehearse --live --compare --broker.url "redis://127.0.0.1:$port/0" \
     --queue "rehearse-$profile" --autoscaler "hpa/$hpa.yaml" --traffic "$profile" --rate "$rate" \
-    --duration 3m --chart "bench/live-$profile-$hpa.svg" > "$out/$profile-$hpa.json"
+    --duration 3m --worker-model ideal --chart "bench/live-$profile-$hpa.svg" > "$out/$profile-$hpa.json"
 done
 python3 - "$out" <<'PY' > bench/LIVE.md
 import json, sys, datetime, platform
@@ -31,7 +31,7 @@ print("Measured by `bench/run.sh live` on " + datetime.date.today().isoformat() 
 runs = [("burst", "queue-length", 20), ("ramp", "queue-length", 40), ("ramp", "wait-time", 40)]
 results = {(p, h): json.load(open(f"{out}/{p}-{h}.json")) for p, h, _ in runs}
 if all(d["live"][k] == d["simulated"][k] for d in results.values() for k in keys):
-    print("**Why there is no gap.** The live run and the simulation share the pods (modelled: start-up, slots, and service times drawn from the same seed) and the controller. What is real in the live run is the broker (Redis lists, real Celery messages, taken in BRPOP's order, which is the FIFO across priority lists the model assumes) and the exporter (its poller reads the length exactly, and first sees a task at its first poll after the arrival, which is the age the model computes). So a zero gap says that the model of the queue and of the exporter is exact at these rates: the controller acted on the same figures live as simulated, the oldest age included. It says nothing of the pods: a real Celery worker's prefetch (4 tasks a process), acknowledgements and start-up are not in either run. Comparing with real workers under a real HPA, on a cluster, is the next step." + "\n")
+    print("**Why there is no gap.** The live run and the simulation share the pods (modelled: start-up, slots, and service times drawn from the same seed) and the controller. What is real in the live run is the broker (Redis lists, real Celery messages, taken in BRPOP's order, which is the FIFO across priority lists the model assumes) and the exporter (its poller reads the length exactly, and first sees a task at its first poll after the arrival, which is the age the model computes). So a zero gap says that the model of the queue and of the exporter is exact at these rates: the controller acted on the same figures live as simulated, the oldest age included. It says nothing of the pods: both runs use the ideal pods (`--worker-model ideal`). bench/WORKERS.md compares the worker model with real Celery workers." + "\n")
 else:
     print("**The figures differ** where the table shows a gap: the live run's broker or exporter did not behave as "
           "the model assumes there. Find out why before trusting the simulation for that autoscaler.\n")
