@@ -70,3 +70,6 @@ for name, title in SCENARIOS:
         print(f"| {seed} | " + " | ".join(cells) + " | " + ("all met" if not missed else
                                                             "**missed: " + ", ".join(missed) + "**") + " |")
     print(f"\nAll five bounds met in {met_all} of {len(runs)} runs.\n")
+
+print(open(os.path.join(HERE, "differences.md")).read())
+
