@@ -23,10 +23,6 @@ app = Celery("sleeper", broker=os.environ.get("CELERY_BROKER_URL", "redis://127.
 app.conf.task_acks_late = os.environ.get("SLEEPER_ACKS_LATE", "0") in ("1", "true", "yes")
 if os.environ.get("SLEEPER_VISIBILITY_TIMEOUT"):
     app.conf.broker_transport_options = {"visibility_timeout": float(os.environ["SLEEPER_VISIBILITY_TIMEOUT"])}
-# A restarted worker must not ack a half-done task for itself: the default already, said for the reader.
-app.conf.task_reject_on_worker_lost = False
-app.conf.worker_hijack_root_logger = False
-
 
 
 @celeryd_init.connect
