@@ -74,7 +74,6 @@ final class WorkerPool implements Workers {
     private final Random random;
     private final List<Replica> replicas = new ArrayList<>();
     private final Map<Long, Unacked> unacked = new LinkedHashMap<>();
-    private final Set<String> alive = new HashSet<>();
     private int created;
     private long started;
     private long nextTag;
@@ -122,9 +121,7 @@ final class WorkerPool implements Workers {
     }
 
     private void add(double readyAt) {
-        Replica r = new Replica("worker-" + created++, readyAt, settings.concurrency());
-        replicas.add(r);
-        alive.add(r.name);
+        replicas.add(new Replica("worker-" + created++, readyAt, settings.concurrency()));
     }
 
     @Override
@@ -136,7 +133,6 @@ final class WorkerPool implements Workers {
         for (Iterator<Replica> it = replicas.iterator(); it.hasNext(); ) {
             Replica r = it.next();
             if (r.leaving() && shutDown(r, queue, now, log)) {
-                alive.remove(r.name);
                 it.remove();
             }
         }
@@ -258,6 +254,8 @@ final class WorkerPool implements Workers {
             }
             prefetched += r.reserved.size();
         }
+        Set<String> alive = new HashSet<>();
+        replicas.forEach(r -> alive.add(r.name));
         long orphaned = unacked.values().stream().filter(u -> !alive.contains(u.holder())).count();
         return new WorkerFigures(ready, (long) ready * settings.concurrency(), executing, started, prefetched,
                 orphaned);
