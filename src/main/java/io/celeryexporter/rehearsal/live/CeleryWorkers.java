@@ -206,13 +206,13 @@ final class CeleryWorkers implements Workers, AutoCloseable {
                     }
                     case TaskEvent.STARTED -> {
                         log.started(e.taskId(), message.at());
-                        reserved.getOrDefault(pod, new HashSet<>()).remove(e.taskId());
+                        reserved.computeIfAbsent(pod, k -> new HashSet<>()).remove(e.taskId());
                         running.computeIfAbsent(pod, k -> new HashSet<>()).add(e.taskId());
                     }
                     default -> {
                         if (e.endsTheTask()) {
                             log.succeeded(e.taskId());
-                            running.getOrDefault(pod, new HashSet<>()).remove(e.taskId());
+                            running.computeIfAbsent(pod, k -> new HashSet<>()).remove(e.taskId());
                         }
                     }
                 }
