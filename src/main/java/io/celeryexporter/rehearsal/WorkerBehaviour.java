@@ -21,8 +21,16 @@ public record WorkerBehaviour(int prefetchMultiplier, boolean acksLate, double t
     public static final WorkerBehaviour CELERY_DEFAULTS = new WorkerBehaviour(4, false, 30, 3600);
     /** The ideal pod: no prefetch, and it finishes its running tasks however long they take. */
     public static final WorkerBehaviour IDEAL = new WorkerBehaviour(0, false, Double.POSITIVE_INFINITY, 3600);
-    /** How often a live worker's main process sweeps {@code unacked} (every 10th tick of a 10 s timer). */
+    /**
+     * How often a live worker sweeps {@code unacked} after its start-up sweep: every 10th tick of kombu's 10 s timer.
+     * Each channel counts its own ticks, and the start-up sweep runs on the first channel of a Python set, the timer's
+     * on the first one that consumes: when they differ (an object-address accident), the timer sweeps at its first
+     * tick, 10 s after the start, and then every 100 s; when they are the same, 100 s after the start. Measured on
+     * Celery 5.2.6 workers ({@code -c 2 -E}): 9 of 14 swept at 10 s, 110 s, …; 5 at 100 s, 200 s, ….
+     */
     public static final double RESTORE_SWEEP_SECONDS = 100;
+    static final double EARLY_TIMER_SWEEP_SECONDS = 10;
+    static final double EARLY_TIMER_SWEEP_SHARE = 9.0 / 14;
 
     public WorkerBehaviour {
         if (prefetchMultiplier < 0) {

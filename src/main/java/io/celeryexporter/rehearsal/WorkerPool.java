@@ -24,9 +24,10 @@ import java.util.Set;
  *       the head of the queue (measured: the restore comes after the running tasks, not at SIGTERM). At the grace
  *       period it is killed: its running tasks are lost (acks early) or stay unacknowledged (acks late), as does
  *       what it prefetched.</li>
- *   <li>Every live replica sweeps {@code unacked} at its start and every 100 s, and gives back to the head of the
- *       queue what was received longer than the visibility timeout ago, even from a live holder (which then runs it
- *       too).</li>
+ *   <li>Every live replica sweeps {@code unacked} at its start, then 10 s later and every 100 s after that (or,
+ *       drawn for about a third of them, 100 s after its start: {@link WorkerBehaviour#RESTORE_SWEEP_SECONDS}),
+ *       and gives back to the head of the queue what was received longer than the visibility timeout ago, even from
+ *       a live holder (which then runs it too).</li>
  * </ul>
  */
 final class WorkerPool implements Workers {
@@ -45,15 +46,24 @@ final class WorkerPool implements Workers {
         final List<Running> running = new ArrayList<>();
         final ArrayDeque<Held> reserved = new ArrayDeque<>();
         double terminatedAt = Double.NaN;
+        /** Seconds from the start-up sweep to the timer's first ({@link WorkerBehaviour#RESTORE_SWEEP_SECONDS}). */
+        final double firstTimerSweep;
         double nextSweep;
+        int sweeps;
         /** Busy share of the slots, one sample a second, for the CPU the metrics pipeline reads. */
         final ArrayDeque<Double> busySamples = new ArrayDeque<>();
 
-        Replica(String name, double readyAt, int slots) {
+        Replica(String name, double readyAt, int slots, double firstTimerSweep) {
             this.name = name;
             this.readyAt = readyAt;
             this.slots = slots;
+            this.firstTimerSweep = firstTimerSweep;
             this.nextSweep = Math.max(readyAt, 0); // a replica running before the rehearsal sweeps from its start
+        }
+
+        /** Moves on from the sweep due at {@code nextSweep}: the start-up one is followed by the timer's first. */
+        void swept() {
+            nextSweep += sweeps++ == 0 ? firstTimerSweep : WorkerBehaviour.RESTORE_SWEEP_SECONDS;
         }
 
         boolean ready(double now) {
@@ -72,6 +82,8 @@ final class WorkerPool implements Workers {
     private final WorkerSettings settings;
     private final WorkerBehaviour behaviour;
     private final Random random;
+    /** Apart from the task times' draws, so that they stay the same whatever the sweeps draw. */
+    private final Random sweepPhases;
     private final List<Replica> replicas = new ArrayList<>();
     private final Map<Long, Unacked> unacked = new LinkedHashMap<>();
     private int created;
@@ -80,9 +92,15 @@ final class WorkerPool implements Workers {
     private int rotation;
 
     WorkerPool(WorkerSettings settings, long seed) {
+        this(settings, seed, new Random(seed ^ 0x2545F4914F6CDD1DL));
+    }
+
+    /** @param sweepPhases draws each replica's timer phase (see {@link WorkerBehaviour#RESTORE_SWEEP_SECONDS}) */
+    WorkerPool(WorkerSettings settings, long seed, Random sweepPhases) {
         this.settings = settings;
         this.behaviour = settings.behaviour();
         this.random = new Random(seed ^ 0x5DEECE66DL);
+        this.sweepPhases = sweepPhases;
     }
 
     @Override
@@ -121,7 +139,9 @@ final class WorkerPool implements Workers {
     }
 
     private void add(double readyAt) {
-        replicas.add(new Replica("worker-" + created++, readyAt, settings.concurrency()));
+        double firstTimerSweep = sweepPhases.nextDouble() < WorkerBehaviour.EARLY_TIMER_SWEEP_SHARE
+                ? WorkerBehaviour.EARLY_TIMER_SWEEP_SECONDS : WorkerBehaviour.RESTORE_SWEEP_SECONDS;
+        replicas.add(new Replica("worker-" + created++, readyAt, settings.concurrency(), firstTimerSweep));
     }
 
     @Override
@@ -192,7 +212,7 @@ final class WorkerPool implements Workers {
             if (r.consuming(now) && now >= r.nextSweep) {
                 due = true;
                 while (r.nextSweep <= now) {
-                    r.nextSweep += WorkerBehaviour.RESTORE_SWEEP_SECONDS;
+                    r.swept();
                 }
             }
         }

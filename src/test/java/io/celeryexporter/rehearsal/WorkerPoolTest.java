@@ -3,6 +3,7 @@ package io.celeryexporter.rehearsal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,7 +15,26 @@ class WorkerPoolTest {
     private static final double STEP = 1.0 / Simulation.STEPS_PER_SECOND;
 
     private static WorkerPool pool(double taskSeconds, WorkerBehaviour behaviour) {
-        return new WorkerPool(new WorkerSettings(2, new TaskTimes.Fixed(taskSeconds), 30, 500, 100, behaviour), 1);
+        return pool(taskSeconds, behaviour, EARLY_TIMER);
+    }
+
+    private static WorkerPool pool(double taskSeconds, WorkerBehaviour behaviour, Random sweepPhases) {
+        return new WorkerPool(new WorkerSettings(2, new TaskTimes.Fixed(taskSeconds), 30, 500, 100, behaviour), 1,
+                sweepPhases);
+    }
+
+    /** Every replica's timer sweeps 10 s after its start, then every 100 s. */
+    private static final Random EARLY_TIMER = fixedDraw(0);
+    /** Every replica's timer sweeps 100 s after its start, then every 100 s. */
+    private static final Random LATE_TIMER = fixedDraw(0.99);
+
+    private static Random fixedDraw(double value) {
+        return new Random() {
+            @Override
+            public double nextDouble() {
+                return value;
+            }
+        };
     }
 
     private static SimulatedQueue queueOf(int tasks, TaskLog log) {
@@ -148,10 +168,10 @@ class WorkerPoolTest {
         pool.scaleTo(1, 33, log); // worker-2 is the newest ready one: SIGTERM at 33 s, killed at 43 s
         run(pool, queue, log, 33, 200);
         TaskLog.Figures tasks = pool.finish(log, queue, 200, 0);
-        // worker-2 took tasks 2 and 3 at 32 s and was killed at 43 s; worker-0's sweeps run at 0, 100, 200 s: the
-        // one at 100 s finds them (received more than 50 s before) and worker-0, free since 40 s, runs them again
+        // worker-2 took tasks 2 and 3 at 32 s and was killed at 43 s; worker-0's sweeps run at 0, 10, 110, 210 s:
+        // the one at 110 s finds them (received more than 50 s before) and worker-0, free since 40 s, runs them again
         assertEquals(2, tasks.fates().redelivered());
-        assertEquals(100 - 43, tasks.fates().maxRedeliveryDelaySeconds(), 1e-9);
+        assertEquals(110 - 43, tasks.fates().maxRedeliveryDelaySeconds(), 1e-9);
         assertEquals(2, tasks.fates().runTwice());
         assertEquals(0, tasks.fates().lost());
         assertEquals(4, tasks.completed());
@@ -163,13 +183,27 @@ class WorkerPoolTest {
         SimulatedQueue queue = queueOf(1, log);
         WorkerPool pool = pool(150, new WorkerBehaviour(1, true, 30, 60));
         pool.startWith(2, log);
-        run(pool, queue, log, 0, 100);
-        assertEquals(2, pool.figures(100).executing(), "the task runs twice at once");
-        run(pool, queue, log, 100 + STEP, 300);
+        run(pool, queue, log, 0, 110 - STEP);
+        assertEquals(1, pool.figures(110 - STEP).executing(), "due at 60 s, but the sweeps run at 0, 10 and 110 s");
+        run(pool, queue, log, 110, 110);
+        assertEquals(2, pool.figures(110).executing(), "the task runs twice at once");
+        run(pool, queue, log, 110 + STEP, 300);
         TaskLog.Figures tasks = pool.finish(log, queue, 300, 0);
         assertEquals(1, tasks.fates().runTwice());
         assertEquals(1, tasks.fates().redelivered());
-        assertEquals(100, tasks.fates().maxRedeliveryDelaySeconds(), 1e-9);
+        assertEquals(110, tasks.fates().maxRedeliveryDelaySeconds(), 1e-9);
+    }
+
+    @Test
+    void aWorkerWhoseTimerCountsOnItsStartUpChannelSweepsEvery100SecondsFromItsStart() {
+        TaskLog log = new TaskLog();
+        SimulatedQueue queue = queueOf(1, log);
+        WorkerPool pool = pool(150, new WorkerBehaviour(1, true, 30, 5), LATE_TIMER);
+        pool.startWith(2, log);
+        run(pool, queue, log, 0, 100 - STEP);
+        assertEquals(1, pool.figures(100 - STEP).executing(), "due at 5 s; no sweep between 0 s and 100 s");
+        run(pool, queue, log, 100, 100);
+        assertEquals(2, pool.figures(100).executing());
     }
 
     @Test
