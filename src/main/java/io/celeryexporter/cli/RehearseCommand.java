@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -160,11 +161,15 @@ public final class RehearseCommand implements Callable<Integer> {
         }
         // through Prometheus, the scrape is Prometheus' own: the controller reads its latest value every poll interval
         Simulation liveModel = live.prometheus == null ? simulation() : simulation(pipeline.pollInterval);
-        LiveRehearsal.run(settings, liveModel, model, arrivals(err), seed, err, result -> {
-            Simulation.Rehearsal simulated = live.compare ? simulation().run(load(), arrivals(err), seed) : null;
+        LiveRehearsal.run(settings, liveModel, model, arrivals(err), seed, err, outcome -> {
+            Simulation.Rehearsal result = outcome.rehearsal();
+            Simulation.Rehearsal simulated = live.compare ? comparison(outcome, err).run(load(), arrivals(err), seed)
+                    : null;
             if (live.compare) {
                 out.println("{\"live\": " + RehearsalOutput.json(result.summary()) + ", \"simulated\": "
-                        + RehearsalOutput.json(simulated.summary()) + "}");
+                        + RehearsalOutput.json(simulated.summary())
+                        + (Double.isNaN(outcome.workerBootSeconds()) ? "" : String.format(Locale.ROOT,
+                                ", \"worker_boot_seconds\": %.3f", outcome.workerBootSeconds())) + "}");
             } else {
                 switch (output) {
                     case "json" -> out.println(RehearsalOutput.json(result.summary()));
@@ -248,8 +253,25 @@ public final class RehearseCommand implements Callable<Integer> {
     }
 
     private Simulation simulation(Duration scrape) {
-        return new Simulation(workers.settings(recorded.taskSeconds()), pipeline.settings(scrape), price,
-                measureFrom.toMillis() / 1000.0);
+        return simulation(scrape, 0);
+    }
+
+    private Simulation simulation(Duration scrape, double laterStartup) {
+        return new Simulation(workers.settings(recorded.taskSeconds()).startingLater(laterStartup),
+                pipeline.settings(scrape), price, measureFrom.toMillis() / 1000.0);
+    }
+
+    /**
+     * The simulation {@code --compare} runs: real workers came online only after their app booted, on top of
+     * {@code --pod-startup}; in a pod that boot is part of its start-up, so the modelled pods take it too.
+     */
+    private Simulation comparison(LiveRehearsal.Result live, PrintWriter err) {
+        if (Double.isNaN(live.workerBootSeconds())) {
+            return simulation();
+        }
+        err.printf(Locale.ROOT, "the workers took %.1f s on average from their start to their first heartbeat: the"
+                + " simulation for --compare adds it to --pod-startup%n", live.workerBootSeconds());
+        return simulation(pipeline.scrapeInterval, live.workerBootSeconds());
     }
 
     /** The arrivals to play: simulated, or as a Prometheus recorded them (read once, replayed alike each time). */

@@ -25,6 +25,12 @@ public record WorkerSettings(int concurrency, TaskTimes taskTimes, double podSta
         return taskTimes.mean();
     }
 
+    /** The same workers, taking {@code seconds} longer to start. */
+    public WorkerSettings startingLater(double seconds) {
+        return new WorkerSettings(concurrency, taskTimes, podStartup + seconds, cpuRequestMillis, cpuPerBusySlot,
+                behaviour);
+    }
+
     public WorkerSettings with(WorkerBehaviour other) {
         return new WorkerSettings(concurrency, taskTimes, podStartup, cpuRequestMillis, cpuPerBusySlot, other);
     }

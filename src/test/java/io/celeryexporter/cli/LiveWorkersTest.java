@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.RedisClient;
@@ -55,7 +57,14 @@ class LiveWorkersTest {
                     "--task-seconds", "2", "--pod-startup", "3s", "--poll-interval", "1s", "--scrape-interval", "1s",
                     "--sync-period", "5s", "--task", "sleeper.sleep", "--args", "[2]", "--worker-command", celery());
             assertEquals(0, r.code(), r.err());
+            Matcher boot = Pattern.compile("the workers took ([0-9.]+) s on average from their start to their first"
+                    + " heartbeat: the simulation for --compare adds it to --pod-startup").matcher(r.err());
+            assertTrue(boot.find(), r.err());
+            double bootSeconds = Double.parseDouble(boot.group(1));
+            assertTrue(bootSeconds >= 0.2 && bootSeconds < 60, "Python and Celery take a while to boot, and came"
+                    + " online within --worker-ready-timeout: " + bootSeconds);
             JsonNode both = new ObjectMapper().readTree(r.out());
+            assertEquals(bootSeconds, both.get("worker_boot_seconds").asDouble(), 0.05, both.toString());
             JsonNode live = both.get("live");
             JsonNode sim = both.get("simulated");
             assertEquals(24, live.get("arrived").asLong(), both.toString());

@@ -43,12 +43,16 @@ final class CeleryWorkers implements Workers, AutoCloseable {
     private static final double EVENTS_FLUSH_SECONDS = 2;
     /** The grace a run cut short (Ctrl-C) gives its workers: cleanup comes before their running tasks. */
     private static final double CUT_SHORT_GRACE = 3;
+    /** How often the start of a run looks for its first workers' heartbeats. */
+    private static final long BOOT_POLL_MILLIS = 200;
 
     private static final class Replica {
         final String pod;
         final double desiredAt;
         WorkerProcess process;
         double launchedAt = Double.NaN;
+        /** Wall-clock seconds, to compare with the time its first heartbeat says it came online. */
+        double launchedEpoch = Double.NaN;
         double readyAt = Double.NaN;
         double terminatedAt = Double.NaN;
 
@@ -70,6 +74,7 @@ final class CeleryWorkers implements Workers, AutoCloseable {
     private final LiveQueue queue;
     private final String queueName;
     private final Supplier<PollResult> lastPoll;
+    private final Runnable pollNow;
     private final Subscription<ChannelMessage> taskEvents;
     private final BooleanSupplier cutShort;
     private final List<Replica> replicas = new ArrayList<>();
@@ -80,17 +85,21 @@ final class CeleryWorkers implements Workers, AutoCloseable {
     /** From the task events, per pod: received and not started, and started and not ended. */
     private final Map<String, Set<String>> reserved = new HashMap<>();
     private final Map<String, Set<String>> running = new HashMap<>();
+    private final List<Double> boots = new ArrayList<>();
 
     /**
      * @param taskEvents the broker's task events, stamped with the rehearsal's clock
      * @param lastPoll   the exporter's last poll: the workers online, what they execute and hold
+     * @param pollNow    makes the exporter poll, for the replicas running before the rehearsal to be seen online
+     *                   before its clock starts
      */
     CeleryWorkers(WorkerCommand settings, LiveQueue queue, String queueName, Supplier<PollResult> lastPoll,
-                  Subscription<ChannelMessage> taskEvents, BooleanSupplier cutShort) {
+                  Runnable pollNow, Subscription<ChannelMessage> taskEvents, BooleanSupplier cutShort) {
         this.settings = settings;
         this.queue = queue;
         this.queueName = queueName;
         this.lastPoll = lastPoll;
+        this.pollNow = pollNow;
         this.taskEvents = taskEvents;
         this.cutShort = cutShort;
         this.deployment = "rehearsal-" + randomName(9);
@@ -106,7 +115,37 @@ final class CeleryWorkers implements Workers, AutoCloseable {
 
     @Override
     public void startWith(int running, TaskLog log) {
-        scaleTo(running, 0, log);
+        long deadline = System.nanoTime() + (long) (settings.readyTimeout() * 1e9);
+        for (int i = 0; i < running; i++) {
+            Replica r = new Replica(deployment + "-" + randomName(5), Double.NEGATIVE_INFINITY);
+            replicas.add(r);
+            launch(r, 0);
+        }
+        while (!cutShort.getAsBoolean() && replicas.stream().anyMatch(r -> !r.ready())) {
+            pollNow.run();
+            Map<String, Double> online = online();
+            for (Replica r : replicas) {
+                checkOutput(r);
+                checkAlive(r);
+                if (r.ready()) {
+                    continue;
+                }
+                if (online.containsKey(r.pod)) {
+                    cameOnline(r, online.get(r.pod), Double.NEGATIVE_INFINITY);
+                } else if (System.nanoTime() > deadline) {
+                    throw notOnline(r);
+                }
+            }
+            sleepBriefly();
+        }
+    }
+
+    private static void sleepBriefly() {
+        try {
+            Thread.sleep(BOOT_POLL_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
@@ -128,7 +167,7 @@ final class CeleryWorkers implements Workers, AutoCloseable {
     @Override
     public void work(TaskQueue ignored, double now, TaskLog log) {
         readTaskEvents(log);
-        Set<String> online = online();
+        Map<String, Double> online = online();
         for (Iterator<Replica> it = replicas.iterator(); it.hasNext(); ) {
             Replica r = it.next();
             if (r.process == null) {
@@ -150,20 +189,28 @@ final class CeleryWorkers implements Workers, AutoCloseable {
                 }
                 continue;
             }
-            if (!r.process.alive()) {
-                throw new WorkerFailedException("worker " + r.pod + " exited with code " + r.process.exitCode()
-                        + (r.ready() ? "" : " before it came online") + "; its last lines: " + r.process.lastLines(5));
-            }
+            checkAlive(r);
             if (!r.ready()) {
-                if (online.contains(r.pod)) {
-                    r.readyAt = now;
+                if (online.containsKey(r.pod)) {
+                    cameOnline(r, online.get(r.pod), now);
                 } else if (now >= r.launchedAt + settings.readyTimeout()) {
-                    throw new WorkerFailedException("worker " + r.pod + " did not come online within "
-                            + Math.round(settings.readyTimeout()) + " s (no heartbeat on the broker: a wrong broker"
-                            + " URL, or --without-heartbeat?); its last lines: " + r.process.lastLines(5));
+                    throw notOnline(r);
                 }
             }
         }
+    }
+
+    private static void checkAlive(Replica r) {
+        if (!r.process.alive()) {
+            throw new WorkerFailedException("worker " + r.pod + " exited with code " + r.process.exitCode()
+                    + (r.ready() ? "" : " before it came online") + "; its last lines: " + r.process.lastLines(5));
+        }
+    }
+
+    private WorkerFailedException notOnline(Replica r) {
+        return new WorkerFailedException("worker " + r.pod + " did not come online within "
+                + Math.round(settings.readyTimeout()) + " s (no heartbeat on the broker: a wrong broker URL, or"
+                + " --without-heartbeat?); its last lines: " + r.process.lastLines(5));
     }
 
     private void launch(Replica r, double now) {
@@ -171,6 +218,7 @@ final class CeleryWorkers implements Workers, AutoCloseable {
             r.process = WorkerProcess.start(settings.command(), r.pod, settings.brokerUrl(), settings.logDir());
             everStarted.add(r.process);
             r.launchedAt = now;
+            r.launchedEpoch = System.currentTimeMillis() / 1000.0;
         } catch (IOException e) {
             throw new WorkerFailedException("cannot start the worker command: " + e.getMessage());
         }
@@ -228,18 +276,36 @@ final class CeleryWorkers implements Workers, AutoCloseable {
         return at < 0 ? hostname : hostname.substring(at + 1);
     }
 
-    /** The pods the exporter heard online (and not stopping) at its last poll. */
-    private Set<String> online() {
+    /**
+     * The pods the exporter heard online (and not stopping) at its last poll, with the wall-clock time each came
+     * online (NaN where its first heartbeat was missed).
+     */
+    private Map<String, Double> online() {
         PollResult poll = lastPoll.get();
-        Set<String> out = new HashSet<>();
+        Map<String, Double> out = new HashMap<>();
         if (poll != null) {
             for (LiveWorker w : poll.workers().holders()) {
                 if (!w.stopping()) {
-                    out.add(podOf(w.hostname()));
+                    out.put(podOf(w.hostname()), w.startedAt());
                 }
             }
         }
         return out;
+    }
+
+    private void cameOnline(Replica r, double onlineEpoch, double now) {
+        r.readyAt = now;
+        if (!Double.isNaN(onlineEpoch)) {
+            boots.add(Math.max(0, onlineEpoch - r.launchedEpoch));
+        }
+    }
+
+    /**
+     * Seconds from a worker process's start to its first heartbeat, on average: the time the user's app takes to
+     * boot, which a pod spends within its start-up. NaN before any came online.
+     */
+    double meanBootSeconds() {
+        return boots.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
     }
 
     @Override

@@ -70,6 +70,13 @@ public final class LiveRehearsal {
         }
     }
 
+    /**
+     * A live rehearsal's outcome.
+     *
+     * @param workerBootSeconds real workers' mean time from process start to first heartbeat; NaN with modelled pods
+     */
+    public record Result(Simulation.Rehearsal rehearsal, double workerBootSeconds) {}
+
     private LiveRehearsal() {}
 
     /**
@@ -77,7 +84,7 @@ public final class LiveRehearsal {
      * is printed. Progress lines go to {@code progress}. Throws {@link BrokerException} if the broker fails.
      */
     public static void run(Settings settings, Simulation simulation, Autoscaler model, Traffic traffic, long seed,
-                           PrintWriter progress, Consumer<Simulation.Rehearsal> report) {
+                           PrintWriter progress, Consumer<Result> report) {
         ExporterConfig exporterConfig = new ExporterConfig(settings.naming(), settings.steps(),
                 List.of(settings.queue()), settings.pollInterval(), Duration.ofSeconds(30));
         if (settings.workers() != null) {
@@ -114,7 +121,7 @@ public final class LiveRehearsal {
                     : reader.subscribeToPattern(TaskEventDecoder.channelPattern(settings.naming(),
                             settings.broker().url().database()), "task events", pace::elapsed);
             CeleryWorkers real = taskEvents == null ? null : new CeleryWorkers(settings.workers(), queue,
-                    settings.queue(), exporter::last, taskEvents, pace::stopped);
+                    settings.queue(), exporter::last, () -> exporter.poll(0), taskEvents, pace::stopped);
             Workers workers = real != null ? real : simulation.modelledWorkers(seed);
             CountDownLatch finished = new CountDownLatch(1);
             Thread onInterrupt = new Thread(() -> {
@@ -134,7 +141,7 @@ public final class LiveRehearsal {
                             + " redelivered, run twice and the wait to start are unknown");
                 }
                 removeLeftovers(queue, progress);
-                report.accept(result);
+                report.accept(new Result(result, real == null ? Double.NaN : real.meanBootSeconds()));
             } finally {
                 if (real != null) {
                     real.close();

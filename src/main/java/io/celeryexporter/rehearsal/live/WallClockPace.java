@@ -2,14 +2,22 @@ package io.celeryexporter.rehearsal.live;
 
 import io.celeryexporter.rehearsal.Pace;
 
-/** Rehearsal time in step with the wall clock (monotonic), from the moment it is made; stoppable from another thread. */
+/**
+ * Rehearsal time in step with the wall clock (monotonic), from the rehearsal's first step: the replicas running
+ * before it are started and online by then. Stoppable from another thread.
+ */
 final class WallClockPace implements Pace {
 
-    private final long startNanos = System.nanoTime();
+    private volatile long startNanos;
+    private volatile boolean started;
     private volatile boolean stopped;
 
     @Override
     public void waitUntil(double seconds) {
+        if (!started) {
+            startNanos = System.nanoTime();
+            started = true;
+        }
         long due = startNanos + (long) (seconds * 1e9);
         long left;
         while (!stopped && (left = due - System.nanoTime()) > 0) {
@@ -32,7 +40,8 @@ final class WallClockPace implements Pace {
         stopped = true;
     }
 
+    /** Seconds of rehearsal time; 0 before its first step. */
     double elapsed() {
-        return (System.nanoTime() - startNanos) / 1e9;
+        return started ? (System.nanoTime() - startNanos) / 1e9 : 0;
     }
 }
