@@ -42,8 +42,9 @@ print(f"Measured by `bench/workers.sh` (`bench/run.sh workers`) on {datetime.dat
       "workers (Debian's python3-celery) running `examples/worker/sleeper.py` with `-c 2 -E`, one process a "
       "replica, started 5 s after the controller wants it, given SIGTERM on scale-down and SIGKILL with its children "
       "at the grace period; the real exporter reads the queue, their heartbeats and `unacked`, and their task events "
-      "say what was received, started and finished. **Simulated**: the same traffic, seed and settings through the "
-      "worker model. Autoscaler: `bench/workers/queue-length-small.yaml` (queue length, 2 tasks a replica, 1 to 4 "
+      "say what was received, started and finished; the first worker is online before the run's clock starts. "
+      "**Simulated**: the same traffic, seed and settings through the worker model, its pods starting 5 s plus the "
+      "live workers' measured boot (process start to first heartbeat) after they are wanted. Autoscaler: `bench/workers/queue-length-small.yaml` (queue length, 2 tasks a replica, 1 to 4 "
       "replicas, down after 15 s of lower recommendations), so that scale-downs come while workers still run and "
       "hold tasks. Traffic: 40 tasks at once, twice, about a minute apart (`--traffic batches`; the seed moves the "
       "bursts). Each cell is live / simulated.\n")
