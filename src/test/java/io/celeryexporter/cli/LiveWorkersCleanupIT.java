@@ -18,37 +18,23 @@ import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.RedisClient;
 
 /**
- * SIGTERM to a live rehearsal with real workers (the packaged jar, as a user runs it): it ends with the summary so
- * far, and leaves no worker process, no queued task and no unacknowledged task of its own behind.
+ * A live rehearsal with real workers (the packaged jar, as a user runs it) that is stopped from outside. SIGTERM: it
+ * ends with the summary so far, and leaves no worker process, no queued task and no unacknowledged task of its own
+ * behind. SIGKILL: it can clean nothing up itself, but its workers do not outlive it.
  */
 class LiveWorkersCleanupIT {
 
     @TempDir
     Path dir;
 
+    private final String queue = "cleanup-" + UUID.randomUUID().toString().substring(0, 8);
+
     @Test
     void sigtermLeavesNoWorkerAndNoTaskBehind() throws Exception {
-        String queue = "cleanup-" + UUID.randomUUID().toString().substring(0, 8);
-        Path hpa = dir.resolve("hpa.yaml");
-        Files.writeString(hpa, String.join("\n", "apiVersion: autoscaling/v2", "kind: HorizontalPodAutoscaler",
-                "metadata: {name: small}", "spec:", "  minReplicas: 2", "  maxReplicas: 2", "  metrics:",
-                "  - type: External", "    external:", "      metric: {name: celery_queue_length}",
-                "      target: {type: AverageValue, averageValue: \"2\"}", ""));
         try (RedisServer redis = RedisServer.start(); RedisClient client = redis.client()) {
-            List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                    "-jar", "target/celery-queue-exporter.jar", "rehearse", "--live", "--broker.url",
-                    redis.url() + "/0", "--queue", queue, "--autoscaler", hpa.toString(), "--traffic", "constant",
-                    "--rate", "6", "--duration", "10m", "--concurrency", "2", "--pod-startup", "0s",
-                    "--task", "sleeper.sleep", "--args", "[5]", "--worker-command",
-                    "/usr/bin/python3 -m celery --workdir examples/worker -A sleeper worker -Q " + queue + " -c 2 -E"
-                            + " --without-mingle --without-gossip"));
             Path err = dir.resolve("err.txt");
-            Process rehearsal = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(err.toFile())
-                    .start();
+            Process rehearsal = startWithBusyWorkers(redis, client, err);
             try {
-                // both workers hold tasks (running and prefetched) and more wait in the queue
-                Eventually.await(Duration.ofSeconds(60), "workers holding tasks and a queue",
-                        () -> client.hlen("unacked") >= 8 && client.llen(queue) > 0);
                 rehearsal.destroy(); // SIGTERM, as Ctrl-C or a stopping CI job sends
                 assertTrue(rehearsal.waitFor(60, TimeUnit.SECONDS), "the rehearsal ends: " + Files.readString(err));
                 String output = Files.readString(err);
@@ -61,5 +47,58 @@ class LiveWorkersCleanupIT {
                 ChildProcess.kill(rehearsal);
             }
         }
+    }
+
+    @Test
+    void sigkillLeavesNoWorkerBehind() throws Exception {
+        try (RedisServer redis = RedisServer.start(); RedisClient client = redis.client()) {
+            Path err = dir.resolve("err.txt");
+            Process rehearsal = startWithBusyWorkers(redis, client, err);
+            try {
+                rehearsal.destroyForcibly(); // SIGKILL, as the OOM killer sends: no shutdown hook runs
+                assertTrue(rehearsal.waitFor(10, TimeUnit.SECONDS));
+                // the watchdog looks once a second whether the rehearsal is still there
+                Eventually.await(Duration.ofSeconds(15), "no worker process left",
+                        () -> workersLeft().isEmpty());
+                LiveWorkersTest.assertNoWorkerLeft(queue);
+            } finally {
+                ChildProcess.kill(rehearsal);
+                workersLeft().forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+            }
+        }
+    }
+
+    private List<Long> workersLeft() {
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(queue) && !c.contains("surefire")
+                        && !c.contains("failsafe")).orElse(false))
+                .map(ProcessHandle::pid)
+                .toList();
+    }
+
+    /** A rehearsal whose two workers hold tasks (running and prefetched) while more wait in the queue. */
+    private Process startWithBusyWorkers(RedisServer redis, RedisClient client, Path err) throws Exception {
+        Path hpa = dir.resolve("hpa.yaml");
+        Files.writeString(hpa, String.join("\n", "apiVersion: autoscaling/v2", "kind: HorizontalPodAutoscaler",
+                "metadata: {name: small}", "spec:", "  minReplicas: 2", "  maxReplicas: 2", "  metrics:",
+                "  - type: External", "    external:", "      metric: {name: celery_queue_length}",
+                "      target: {type: AverageValue, averageValue: \"2\"}", ""));
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-jar", "target/celery-queue-exporter.jar", "rehearse", "--live", "--broker.url",
+                redis.url() + "/0", "--queue", queue, "--autoscaler", hpa.toString(), "--traffic", "constant",
+                "--rate", "6", "--duration", "10m", "--concurrency", "2", "--pod-startup", "0s",
+                "--task", "sleeper.sleep", "--args", "[5]", "--worker-command",
+                "/usr/bin/python3 -m celery --workdir examples/worker -A sleeper worker -Q " + queue + " -c 2 -E"
+                        + " --without-mingle --without-gossip"));
+        Process rehearsal = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(err.toFile())
+                .start();
+        try {
+            Eventually.await(Duration.ofSeconds(60), "workers holding tasks and a queue",
+                    () -> client.hlen("unacked") >= 8 && client.llen(queue) > 0);
+        } catch (AssertionError e) {
+            ChildProcess.kill(rehearsal);
+            throw e;
+        }
+        return rehearsal;
     }
 }

@@ -79,6 +79,9 @@ final class CeleryWorkers implements Workers, AutoCloseable {
     private final BooleanSupplier cutShort;
     private final List<Replica> replicas = new ArrayList<>();
     private final List<WorkerProcess> everStarted = new ArrayList<>();
+    /** Kills the workers if this JVM is killed before it can; told their pids (and their children's) every second. */
+    private OrphanWatchdog watchdog;
+    private double nextWatch;
     private final Random names = new Random();
     private final String deployment;
     private boolean sawTaskEvents;
@@ -167,6 +170,10 @@ final class CeleryWorkers implements Workers, AutoCloseable {
     @Override
     public void work(TaskQueue ignored, double now, TaskLog log) {
         readTaskEvents(log);
+        if (now >= nextWatch) {
+            watchWorkers(); // a worker's pool children appear after it boots
+            nextWatch = now + 1;
+        }
         Map<String, Double> online = online();
         for (Iterator<Replica> it = replicas.iterator(); it.hasNext(); ) {
             Replica r = it.next();
@@ -215,8 +222,12 @@ final class CeleryWorkers implements Workers, AutoCloseable {
 
     private void launch(Replica r, double now) {
         try {
+            if (watchdog == null) {
+                watchdog = OrphanWatchdog.start(settings.logDir());
+            }
             r.process = WorkerProcess.start(settings.command(), r.pod, settings.brokerUrl(), settings.logDir());
             everStarted.add(r.process);
+            watchWorkers();
             r.launchedAt = now;
             r.launchedEpoch = System.currentTimeMillis() / 1000.0;
         } catch (IOException e) {
@@ -432,5 +443,15 @@ final class CeleryWorkers implements Workers, AutoCloseable {
                 p.kill();
             }
         }
+        if (watchdog != null) {
+            watchdog.close();
+        }
     }
+
+    private void watchWorkers() {
+        Set<Long> pids = new HashSet<>();
+        everStarted.forEach(p -> pids.addAll(p.pids()));
+        watchdog.watch(pids);
+    }
+
 }

@@ -55,6 +55,17 @@ final class WorkerProcess {
         return process.exitValue();
     }
 
+    /** The worker's pid and its children's, while it runs. */
+    List<Long> pids() {
+        if (!process.isAlive()) {
+            return List.of();
+        }
+        List<Long> out = new ArrayList<>();
+        out.add(process.pid());
+        process.descendants().forEach(p -> out.add(p.pid()));
+        return out;
+    }
+
     /** SIGTERM: Celery's warm shutdown. */
     void terminate() {
         process.destroy();
