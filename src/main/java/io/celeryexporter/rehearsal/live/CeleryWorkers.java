@@ -126,6 +126,7 @@ final class CeleryWorkers implements Workers, AutoCloseable {
         }
         while (!cutShort.getAsBoolean() && replicas.stream().anyMatch(r -> !r.ready())) {
             pollNow.run();
+            watchWorkers();
             Map<String, Double> online = online();
             for (Replica r : replicas) {
                 checkOutput(r);
