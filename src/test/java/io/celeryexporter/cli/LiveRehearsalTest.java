@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.celeryexporter.testing.CeleryRedis;
 import io.celeryexporter.testing.PrometheusServer;
+import io.celeryexporter.testing.QueueLengthHpa;
 import io.celeryexporter.testing.RedisServer;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -32,15 +33,7 @@ class LiveRehearsalTest {
 
 
     private Path fastHpa() throws Exception {
-        Path hpa = dir.resolve("fast.yaml");
-        Files.writeString(hpa, String.join("\n", "apiVersion: autoscaling/v2", "kind: HorizontalPodAutoscaler",
-                "metadata: {name: fast}", "spec:", "  minReplicas: 1", "  maxReplicas: 10", "  metrics:",
-                "  - type: External", "    external:", "      metric: {name: celery_queue_length}",
-                "      target: {type: AverageValue, averageValue: \"4\"}", "  behavior:", "    scaleUp:",
-                "      stabilizationWindowSeconds: 0", "      policies: [{type: Pods, value: 4, periodSeconds: 5}]",
-                "    scaleDown:", "      stabilizationWindowSeconds: 10",
-                "      policies: [{type: Pods, value: 2, periodSeconds: 5}]", ""));
-        return hpa;
+        return QueueLengthHpa.write(dir.resolve("fast.yaml"), 1, 10, 4, true);
     }
 
     /** Through a real Prometheus that scrapes the exporter the rehearsal serves, every second. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.celeryexporter.testing.ChildProcess;
 import io.celeryexporter.testing.Eventually;
+import io.celeryexporter.testing.QueueLengthHpa;
 import io.celeryexporter.testing.RedisServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,11 +79,7 @@ class LiveWorkersCleanupIT {
 
     /** A rehearsal whose two workers hold tasks (running and prefetched) while more wait in the queue. */
     private Process startWithBusyWorkers(RedisServer redis, RedisClient client, Path err) throws Exception {
-        Path hpa = dir.resolve("hpa.yaml");
-        Files.writeString(hpa, String.join("\n", "apiVersion: autoscaling/v2", "kind: HorizontalPodAutoscaler",
-                "metadata: {name: small}", "spec:", "  minReplicas: 2", "  maxReplicas: 2", "  metrics:",
-                "  - type: External", "    external:", "      metric: {name: celery_queue_length}",
-                "      target: {type: AverageValue, averageValue: \"2\"}", ""));
+        Path hpa = QueueLengthHpa.write(dir.resolve("hpa.yaml"), 2, 2, 2);
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-jar", "target/celery-queue-exporter.jar", "rehearse", "--live", "--broker.url",
                 redis.url() + "/0", "--queue", queue, "--autoscaler", hpa.toString(), "--traffic", "constant",

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.celeryexporter.testing.QueueLengthHpa;
 import io.celeryexporter.testing.RedisServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
@@ -37,15 +37,7 @@ class LiveWorkersTest {
 
     /** Queue length, 2 tasks a replica, 1 to 4 replicas, quick both ways: scale-downs come while workers hold tasks. */
     private Path smallHpa() throws Exception {
-        Path hpa = dir.resolve("small.yaml");
-        Files.writeString(hpa, String.join("\n", "apiVersion: autoscaling/v2", "kind: HorizontalPodAutoscaler",
-                "metadata: {name: small}", "spec:", "  minReplicas: 1", "  maxReplicas: 4", "  metrics:",
-                "  - type: External", "    external:", "      metric: {name: celery_queue_length}",
-                "      target: {type: AverageValue, averageValue: \"2\"}", "  behavior:", "    scaleUp:",
-                "      stabilizationWindowSeconds: 0", "      policies: [{type: Pods, value: 4, periodSeconds: 5}]",
-                "    scaleDown:", "      stabilizationWindowSeconds: 10",
-                "      policies: [{type: Pods, value: 2, periodSeconds: 5}]", ""));
-        return hpa;
+        return QueueLengthHpa.write(dir.resolve("small.yaml"), 1, 4, 2, true);
     }
 
     @Test

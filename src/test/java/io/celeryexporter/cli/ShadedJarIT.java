@@ -10,6 +10,7 @@ import io.celeryexporter.testing.CeleryRedis;
 import io.celeryexporter.testing.ChildProcess;
 import io.celeryexporter.testing.Eventually;
 import io.celeryexporter.testing.Http;
+import io.celeryexporter.testing.QueueLengthHpa;
 import io.celeryexporter.testing.RealRedis;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -124,11 +125,7 @@ class ShadedJarIT {
     /** A stopped live rehearsal (SIGTERM, as Ctrl-C's SIGINT) prints the summary so far and leaves nothing behind. */
     @Test
     void aLiveRehearsalStoppedEarlyPrintsItsSummarySoFarAndCleansUp() throws Exception {
-        Path hpa = Files.createTempFile("hpa", ".yaml");
-        Files.writeString(hpa, String.join("\n", "apiVersion: autoscaling/v2", "kind: HorizontalPodAutoscaler",
-                "metadata: {name: stopped}", "spec:", "  minReplicas: 1", "  maxReplicas: 4", "  metrics:",
-                "  - type: External", "    external:", "      metric: {name: celery_queue_length}",
-                "      target: {type: AverageValue, averageValue: \"1000\"}", ""));
+        Path hpa = QueueLengthHpa.write(Files.createTempFile("hpa", ".yaml"), 1, 4, 1000);
         Path out = Files.createTempFile("rehearse", ".out");
         Path err = Files.createTempFile("rehearse", ".err");
         // one slow replica against 20 tasks/s: the queue grows until the rehearsal is stopped
