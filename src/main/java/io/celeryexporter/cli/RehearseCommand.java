@@ -7,6 +7,7 @@ import io.celeryexporter.autoscaling.manifest.AutoscalerFiles;
 import io.celeryexporter.autoscaling.manifest.ManifestException;
 import io.celeryexporter.celery.KeyNaming;
 import io.celeryexporter.celery.PrioritySteps;
+import io.celeryexporter.rehearsal.Boots;
 import io.celeryexporter.rehearsal.Chart;
 import io.celeryexporter.rehearsal.Replay;
 import io.celeryexporter.rehearsal.Simulation;
@@ -19,9 +20,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.DoubleSummaryStatistics;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -168,8 +171,7 @@ public final class RehearseCommand implements Callable<Integer> {
             if (live.compare) {
                 out.println("{\"live\": " + RehearsalOutput.json(result.summary()) + ", \"simulated\": "
                         + RehearsalOutput.json(simulated.summary())
-                        + (Double.isNaN(outcome.workerBootSeconds()) ? "" : String.format(Locale.ROOT,
-                                ", \"worker_boot_seconds\": %.3f", outcome.workerBootSeconds())) + "}");
+                        + bootsJson(outcome.workerBoots()) + "}");
             } else {
                 switch (output) {
                     case "json" -> out.println(RehearsalOutput.json(result.summary()));
@@ -253,25 +255,43 @@ public final class RehearseCommand implements Callable<Integer> {
     }
 
     private Simulation simulation(Duration scrape) {
-        return simulation(scrape, 0);
+        return simulation(scrape, Boots.NONE);
     }
 
-    private Simulation simulation(Duration scrape, double laterStartup) {
-        return new Simulation(workers.settings(recorded.taskSeconds()).startingLater(laterStartup),
-                pipeline.settings(scrape), price, measureFrom.toMillis() / 1000.0);
+    private Simulation simulation(Duration scrape, Boots boots) {
+        return new Simulation(workers.settings(recorded.taskSeconds()).booting(boots), pipeline.settings(scrape),
+                price, measureFrom.toMillis() / 1000.0);
     }
 
     /**
      * The simulation {@code --compare} runs: real workers came online only after their app booted, on top of
-     * {@code --pod-startup}; in a pod that boot is part of its start-up, so the modelled pods take it too.
+     * {@code --pod-startup}; in a pod that boot is part of its start-up, so the modelled pods take it too, each the
+     * boot its live counterpart took (bench/WORKERS.md: one mean put the modelled pods in step).
      */
     private Simulation comparison(LiveRehearsal.Result live, PrintWriter err) {
-        if (Double.isNaN(live.workerBootSeconds())) {
+        Boots boots = live.workerBoots();
+        if (boots == null || Double.isNaN(boots.otherwise())) {
             return simulation();
         }
-        err.printf(Locale.ROOT, "the workers took %.1f s on average from their start to their first heartbeat: the"
-                + " simulation for --compare adds it to --pod-startup%n", live.workerBootSeconds());
-        return simulation(pipeline.scrapeInterval, live.workerBootSeconds());
+        DoubleSummaryStatistics started = boots.inOrder().stream().filter(b -> !Double.isNaN(b))
+                .mapToDouble(Double::doubleValue).summaryStatistics();
+        err.printf(Locale.ROOT, "the workers took %.1f s on average from their start to their first heartbeat%s:"
+                + " the simulation for --compare starts each of its pods that much later than --pod-startup, pod by"
+                + " pod as measured%n", boots.otherwise(), started.getCount() < 2 ? ""
+                : String.format(Locale.ROOT, " (those started during the run %.1f to %.1f s)", started.getMin(),
+                        started.getMax()));
+        return simulation(pipeline.scrapeInterval, boots);
+    }
+
+    /** The workers' measured boots, as the JSON of --compare carries them. */
+    private static String bootsJson(Boots boots) {
+        if (boots == null || Double.isNaN(boots.otherwise())) {
+            return "";
+        }
+        return String.format(Locale.ROOT, ", \"worker_boot_seconds\": %.3f, \"started_worker_boot_seconds\": [%s]",
+                boots.otherwise(), boots.inOrder().stream()
+                        .map(b -> Double.isNaN(b) ? "null" : String.format(Locale.ROOT, "%.3f", b))
+                        .collect(Collectors.joining(", ")));
     }
 
     /** The arrivals to play: simulated, or as a Prometheus recorded them (read once, replayed alike each time). */

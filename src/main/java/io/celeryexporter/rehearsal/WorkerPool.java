@@ -16,7 +16,7 @@ import java.util.Set;
 /**
  * Modelled worker pods, as Celery 5.2 on Redis behaves (checked against real workers: bench/WORKERS.md).
  * <ul>
- *   <li>A new replica takes tasks {@code podStartup} after it is desired.</li>
+ *   <li>A new replica takes tasks {@code podStartup}, plus its boot ({@link Boots}), after it is desired.</li>
  *   <li>It keeps up to prefetch multiplier × slots tasks unacknowledged ({@link WorkerBehaviour#mayTake}); each
  *       has an entry in the modelled broker's {@code unacked}, by delivery tag, from receipt to acknowledgement.</li>
  *   <li>Removal picks the pod a ReplicaSet would ({@link ReplicaSetScaleDown}): not ready first, then the newest.
@@ -87,6 +87,8 @@ final class WorkerPool implements Workers {
     private final List<Replica> replicas = new ArrayList<>();
     private final Map<Long, Unacked> unacked = new LinkedHashMap<>();
     private int created;
+    /** Replicas started since the rehearsal began: which {@link Boots} each takes. */
+    private int startedSince;
     private long started;
     private long nextTag;
     private int rotation;
@@ -128,7 +130,7 @@ final class WorkerPool implements Workers {
     @Override
     public void scaleTo(int desired, double now, TaskLog log) {
         while (size() < desired) {
-            add(now + settings.podStartup());
+            add(now + settings.podStartup() + settings.boots().of(startedSince++));
         }
         while (size() > desired) {
             String pod = ReplicaSetScaleDown.next(pods(now)).orElseThrow().name();

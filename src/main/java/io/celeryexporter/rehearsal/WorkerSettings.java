@@ -9,9 +9,15 @@ package io.celeryexporter.rehearsal;
  * @param cpuRequestMillis  the replica's CPU request
  * @param cpuPerBusySlot    millicores one busy slot burns: utilization = busy share x slots x this / request
  * @param behaviour         prefetch, acknowledgement and shutdown
+ * @param boots             what each new replica adds to {@code podStartup} ({@link Boots#NONE}: nothing)
  */
 public record WorkerSettings(int concurrency, TaskTimes taskTimes, double podStartup, double cpuRequestMillis,
-                             double cpuPerBusySlot, WorkerBehaviour behaviour) {
+                             double cpuPerBusySlot, WorkerBehaviour behaviour, Boots boots) {
+
+    public WorkerSettings(int concurrency, TaskTimes taskTimes, double podStartup, double cpuRequestMillis,
+                          double cpuPerBusySlot, WorkerBehaviour behaviour) {
+        this(concurrency, taskTimes, podStartup, cpuRequestMillis, cpuPerBusySlot, behaviour, Boots.NONE);
+    }
 
     /** Task times exponential with this mean, or each exactly the mean; the ideal pods. */
     public WorkerSettings(int concurrency, double taskSeconds, boolean exponential, double podStartup,
@@ -25,13 +31,13 @@ public record WorkerSettings(int concurrency, TaskTimes taskTimes, double podSta
         return taskTimes.mean();
     }
 
-    /** The same workers, taking {@code seconds} longer to start. */
-    public WorkerSettings startingLater(double seconds) {
-        return new WorkerSettings(concurrency, taskTimes, podStartup + seconds, cpuRequestMillis, cpuPerBusySlot,
-                behaviour);
+    /** The same workers, each new replica taking its boot longer to start. */
+    public WorkerSettings booting(Boots measured) {
+        return new WorkerSettings(concurrency, taskTimes, podStartup, cpuRequestMillis, cpuPerBusySlot, behaviour,
+                measured);
     }
 
     public WorkerSettings with(WorkerBehaviour other) {
-        return new WorkerSettings(concurrency, taskTimes, podStartup, cpuRequestMillis, cpuPerBusySlot, other);
+        return new WorkerSettings(concurrency, taskTimes, podStartup, cpuRequestMillis, cpuPerBusySlot, other, boots);
     }
 }

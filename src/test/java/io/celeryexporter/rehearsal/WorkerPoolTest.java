@@ -237,4 +237,22 @@ class WorkerPoolTest {
                 tasks.waitsToStart().stream().map(w -> Math.round(w * 10) / 10.0).sorted().toList());
         assertEquals(10, tasks.completed());
     }
+
+    @Test
+    void eachNewReplicaTakesItsOwnBootOnTopOfTheStartUpAndOneBeyondTheListTheMean() {
+        TaskLog log = new TaskLog();
+        WorkerSettings settings = new WorkerSettings(2, new TaskTimes.Fixed(10), 30, 500, 100,
+                WorkerBehaviour.CELERY_DEFAULTS).booting(new Boots(List.of(6.5, Double.NaN, 0.9), 3.0));
+        WorkerPool pool = new WorkerPool(settings, 1, EARLY_TIMER);
+        pool.startWith(1, log);
+        pool.scaleTo(3, 15, log);
+        pool.scaleTo(5, 30, log);
+        assertEquals(List.of(Double.NEGATIVE_INFINITY, 51.5, 48.0, 60.9, 63.0),
+                pool.pods(100).stream().map(p -> p.readySince()).toList(),
+                "the one begun with runs from the start; then 15 + 30 + 6.5, 15 + 30 + the mean (its boot unknown),"
+                        + " 30 + 30 + 0.9, and beyond the list 30 + 30 + the mean");
+        SimulatedQueue queue = queueOf(40, log);
+        run(pool, queue, log, 0, 50);
+        assertEquals(2, pool.figures(50).readyReplicas(), "at 50 s the second replica is up, the first not yet");
+    }
 }

@@ -9,6 +9,7 @@ import io.celeryexporter.celery.TaskEventDecoder;
 import io.celeryexporter.celery.UndecodableMessageException;
 import io.celeryexporter.poll.PollResult;
 import io.celeryexporter.poll.QueueStats;
+import io.celeryexporter.rehearsal.Boots;
 import io.celeryexporter.rehearsal.TaskLog;
 import io.celeryexporter.rehearsal.TaskQueue;
 import io.celeryexporter.rehearsal.WorkerFigures;
@@ -49,6 +50,8 @@ final class CeleryWorkers implements Workers, AutoCloseable {
     private static final class Replica {
         final String pod;
         final double desiredAt;
+        /** Which replica started since the run began (0, 1, …); -1 for one it began with. */
+        final int startedIndex;
         WorkerProcess process;
         double launchedAt = Double.NaN;
         /** Wall-clock seconds, to compare with the time its first heartbeat says it came online. */
@@ -56,9 +59,10 @@ final class CeleryWorkers implements Workers, AutoCloseable {
         double readyAt = Double.NaN;
         double terminatedAt = Double.NaN;
 
-        Replica(String pod, double desiredAt) {
+        Replica(String pod, double desiredAt, int startedIndex) {
             this.pod = pod;
             this.desiredAt = desiredAt;
+            this.startedIndex = startedIndex;
         }
 
         boolean ready() {
@@ -89,6 +93,8 @@ final class CeleryWorkers implements Workers, AutoCloseable {
     private final Map<String, Set<String>> reserved = new HashMap<>();
     private final Map<String, Set<String>> running = new HashMap<>();
     private final List<Double> boots = new ArrayList<>();
+    /** The boot of each replica started since the run began, in order; NaN until it comes online. */
+    private final List<Double> bootsInOrder = new ArrayList<>();
 
     /**
      * @param taskEvents the broker's task events, stamped with the rehearsal's clock
@@ -120,7 +126,7 @@ final class CeleryWorkers implements Workers, AutoCloseable {
     public void startWith(int running, TaskLog log) {
         long deadline = System.nanoTime() + (long) (settings.readyTimeout() * 1e9);
         for (int i = 0; i < running; i++) {
-            Replica r = new Replica(deployment + "-" + randomName(5), Double.NEGATIVE_INFINITY);
+            Replica r = new Replica(deployment + "-" + randomName(5), Double.NEGATIVE_INFINITY, -1);
             replicas.add(r);
             launch(r, 0);
         }
@@ -155,7 +161,8 @@ final class CeleryWorkers implements Workers, AutoCloseable {
     @Override
     public void scaleTo(int desired, double now, TaskLog log) {
         while (size() < desired) {
-            replicas.add(new Replica(deployment + "-" + randomName(5), now));
+            replicas.add(new Replica(deployment + "-" + randomName(5), now, bootsInOrder.size()));
+            bootsInOrder.add(Double.NaN);
         }
         while (size() > desired) {
             String pod = ReplicaSetScaleDown.next(pods(now)).orElseThrow().name();
@@ -308,16 +315,21 @@ final class CeleryWorkers implements Workers, AutoCloseable {
     private void cameOnline(Replica r, double onlineEpoch, double now) {
         r.readyAt = now;
         if (!Double.isNaN(onlineEpoch)) {
-            boots.add(Math.max(0, onlineEpoch - r.launchedEpoch));
+            double boot = Math.max(0, onlineEpoch - r.launchedEpoch);
+            boots.add(boot);
+            if (r.startedIndex >= 0) {
+                bootsInOrder.set(r.startedIndex, boot);
+            }
         }
     }
 
     /**
-     * Seconds from a worker process's start to its first heartbeat, on average: the time the user's app takes to
-     * boot, which a pod spends within its start-up. NaN before any came online.
+     * Seconds from each worker process's start to its first heartbeat: the time the user's app takes to boot, which
+     * a pod spends within its start-up. Those the run started, in order; otherwise the mean of every worker's (NaN
+     * before any came online).
      */
-    double meanBootSeconds() {
-        return boots.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    Boots boots() {
+        return new Boots(bootsInOrder, boots.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN));
     }
 
     @Override

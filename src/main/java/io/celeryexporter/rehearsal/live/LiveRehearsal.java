@@ -12,6 +12,7 @@ import io.celeryexporter.exporter.Exporter;
 import io.celeryexporter.poll.ExporterConfig;
 import io.celeryexporter.poll.PollCounters;
 import io.celeryexporter.poll.Poller;
+import io.celeryexporter.rehearsal.Boots;
 import io.celeryexporter.rehearsal.ExporterView;
 import io.celeryexporter.rehearsal.MetricsPipeline;
 import io.celeryexporter.rehearsal.PrometheusSamples;
@@ -73,9 +74,9 @@ public final class LiveRehearsal {
     /**
      * A live rehearsal's outcome.
      *
-     * @param workerBootSeconds real workers' mean time from process start to first heartbeat; NaN with modelled pods
+     * @param workerBoots real workers' times from process start to first heartbeat; null with modelled pods
      */
-    public record Result(Simulation.Rehearsal rehearsal, double workerBootSeconds) {}
+    public record Result(Simulation.Rehearsal rehearsal, Boots workerBoots) {}
 
     private LiveRehearsal() {}
 
@@ -141,7 +142,7 @@ public final class LiveRehearsal {
                             + " redelivered, run twice and the wait to start are unknown");
                 }
                 removeLeftovers(queue, progress);
-                report.accept(new Result(result, real == null ? Double.NaN : real.meanBootSeconds()));
+                report.accept(new Result(result, real == null ? null : real.boots()));
             } finally {
                 if (real != null) {
                     real.close();
