@@ -4,7 +4,8 @@
 # bench/workers/queue-length-small.yaml. Four scenarios (issue #26): default prefetch with acks early; prefetch 1
 # with acks late; a grace period shorter than the task time; acks late with a short visibility timeout. Each runs
 # with three seeds (the bursts land at other moments); the four scenarios of a seed run side by side, each on a
-# redis-server of its own. Writes bench/WORKERS.md (and its JSON under bench/workers/). About 30 minutes.
+# redis-server of its own. Writes bench/WORKERS.md (and its JSON under bench/workers/). About 30 minutes; SEEDS="3"
+# reruns only the seeds named (about 10 minutes each), keeping the others' JSON.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f target/celery-queue-exporter.jar ] || ./mvnw -q -B -DskipTests package
@@ -26,7 +27,7 @@ run() { # seed, name, task seconds, worker env, worker flags, rehearsal flags...
     || echo "scenario $name, seed $seed failed: see $logs/$name-seed$seed.log" >&2
   kill "$redis"
 }
-for seed in 1 2 3; do
+for seed in ${SEEDS:-1 2 3}; do
   echo "seed $seed" >&2
   run "$seed" 1-prefetch-4 2 "SLEEPER_ACKS_LATE=0" "--prefetch-multiplier 4" --prefetch-multiplier 4 &
   run "$seed" 2-prefetch-1-acks-late 2 "SLEEPER_ACKS_LATE=1" "--prefetch-multiplier 1" --prefetch-multiplier 1 \

@@ -25,6 +25,15 @@ def cell(fmt, v):
     return "–" if v is None else fmt.format(v)
 
 
+def boots(d):
+    """The live workers' mean boot, and the range of those the run started (which the simulation replays)."""
+    mean = d.get("worker_boot_seconds")
+    started = [b for b in d.get("started_worker_boot_seconds", []) if b is not None]
+    if mean is None:
+        return "–"
+    return f"{mean:.1f}" + (f" ({min(started):.1f}–{max(started):.1f})" if started else "")
+
+
 def bounds(live, sim):
     """Issue #26's bounds, each (name, met)."""
     def near(a, b, share, floor):
@@ -43,8 +52,10 @@ print(f"Measured by `bench/workers.sh` (`bench/run.sh workers`) on {datetime.dat
       "replica, started 5 s after the controller wants it, given SIGTERM on scale-down and SIGKILL with its children "
       "at the grace period; the real exporter reads the queue, their heartbeats and `unacked`, and their task events "
       "say what was received, started and finished; the first worker is online before the run's clock starts. "
-      "**Simulated**: the same traffic, seed and settings through the worker model, its pods starting 5 s plus the "
-      "live workers' measured boot (process start to first heartbeat) after they are wanted. Autoscaler: `bench/workers/queue-length-small.yaml` (queue length, 2 tasks a replica, 1 to 4 "
+      "**Simulated**: the same traffic, seed and settings through the worker model, each pod starting 5 s plus the "
+      "boot its live counterpart took (process start to first heartbeat; the n-th pod the run started takes the n-th "
+      "worker's) after it is wanted. Autoscaler: `bench/workers/queue-length-small.yaml` (queue length, 2 tasks a "
+      "replica, 1 to 4 "
       "replicas, down after 15 s of lower recommendations), so that scale-downs come while workers still run and "
       "hold tasks. Traffic: 40 tasks at once, twice, about a minute apart (`--traffic batches`; the seed moves the "
       "bursts). Each cell is live / simulated.\n")
@@ -53,21 +64,22 @@ for name, title in SCENARIOS:
     if not runs:
         continue
     print(f"## {name}: {title}\n")
-    print("| seed | " + " | ".join(c[1] for c in COLUMNS) + " | bounds |")
-    print("|---" * (len(COLUMNS) + 2) + "|")
+    print("| seed | " + " | ".join(c[1] for c in COLUMNS) + " | workers' boots (s) | bounds |")
+    print("|---" * (len(COLUMNS) + 3) + "|")
     met_all = 0
     for path in runs:
         seed = path.rsplit("seed", 1)[1].split(".")[0]
         try:
             d = json.load(open(path))
         except ValueError:
-            print(f"| {seed} | the run failed: no summary |" + " |" * len(COLUMNS))
+            print(f"| {seed} | the run failed: no summary |" + " |" * (len(COLUMNS) + 1))
             continue
         live, sim = d["live"], d["simulated"]
         checks = bounds(live, sim)
         missed = [n for n, ok in checks if not ok]
         met_all += not missed
         cells = [cell(fmt, live.get(k)) + " / " + cell(fmt, sim.get(k)) for k, _, fmt in COLUMNS]
+        cells.append(boots(d))
         print(f"| {seed} | " + " | ".join(cells) + " | " + ("all met" if not missed else
                                                             "**missed: " + ", ".join(missed) + "**") + " |")
     print(f"\nAll five bounds met in {met_all} of {len(runs)} runs.\n")
