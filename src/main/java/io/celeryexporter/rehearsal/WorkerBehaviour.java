@@ -41,12 +41,14 @@ public record WorkerBehaviour(int prefetchMultiplier, boolean acksLate, double t
         }
     }
 
-    /** Whether a worker that holds {@code reserved} tasks waiting and runs {@code running} may take one more. */
-    boolean mayTake(int slots, int reserved, int running) {
+    /**
+     * Whether a worker may take one more: it holds {@code unacknowledged} delivery tags (waiting, and with acks late
+     * running too) and runs {@code running} tasks.
+     */
+    boolean mayTake(int slots, int unacknowledged, int running) {
         if (prefetchMultiplier == 0) {
-            return reserved == 0 && running < slots;
+            return unacknowledged == 0 && running < slots;
         }
-        int unacknowledged = acksLate ? reserved + running : reserved;
         return unacknowledged < prefetchMultiplier * slots;
     }
 }

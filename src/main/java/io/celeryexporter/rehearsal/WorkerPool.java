@@ -32,9 +32,18 @@ import java.util.Set;
  */
 final class WorkerPool implements Workers {
 
-    private record Held(QueuedTask task, long tag) {}
+    /** A delivered message; its delivery tag is the task's, kept when it is restored (kombu sets it at publish). */
+    private record Held(QueuedTask task) {
+        String tag() {
+            return task.id();
+        }
+    }
 
-    private record Running(QueuedTask task, long tag, double until) {}
+    private record Running(QueuedTask task, double until) {
+        String tag() {
+            return task.id();
+        }
+    }
 
     /** An entry of the broker's {@code unacked}: what a worker received and has not acknowledged. */
     private record Unacked(QueuedTask task, double receivedAt, String holder) {}
@@ -45,6 +54,11 @@ final class WorkerPool implements Workers {
         final int slots;
         final List<Running> running = new ArrayList<>();
         final ArrayDeque<Held> reserved = new ArrayDeque<>();
+        /**
+         * The delivery tags its prefetch limit counts (kombu's {@code QoS._delivered}): a restored copy of a message
+         * it still holds has the same tag, so it takes no more room, and acknowledging either copy frees the tag.
+         */
+        final Set<String> delivered = new HashSet<>();
         double terminatedAt = Double.NaN;
         /** Seconds from the start-up sweep to the timer's first ({@link WorkerBehaviour#RESTORE_SWEEP_SECONDS}). */
         final double firstTimerSweep;
@@ -85,12 +99,11 @@ final class WorkerPool implements Workers {
     /** Apart from the task times' draws, so that they stay the same whatever the sweeps draw. */
     private final Random sweepPhases;
     private final List<Replica> replicas = new ArrayList<>();
-    private final Map<Long, Unacked> unacked = new LinkedHashMap<>();
+    private final Map<String, Unacked> unacked = new LinkedHashMap<>();
     private int created;
     /** Replicas started since the rehearsal began: which {@link Boots} each takes. */
     private int startedSince;
     private long started;
-    private long nextTag;
     private int rotation;
 
     WorkerPool(WorkerSettings settings, long seed) {
@@ -169,7 +182,7 @@ final class WorkerPool implements Workers {
                 it.remove();
                 log.succeeded(task.task().id());
                 if (behaviour.acksLate()) {
-                    unacked.remove(task.tag());
+                    acknowledge(r, task.tag());
                 }
             }
         }
@@ -178,13 +191,19 @@ final class WorkerPool implements Workers {
     private void startReserved(Replica r, double now, TaskLog log) {
         while (!r.leaving() && r.running.size() < r.slots && !r.reserved.isEmpty()) {
             Held next = r.reserved.pollFirst();
-            r.running.add(new Running(next.task(), next.tag(), now + settings.taskTimes().next(random)));
+            r.running.add(new Running(next.task(), now + settings.taskTimes().next(random)));
             started++;
             log.started(next.task().id(), now);
             if (!behaviour.acksLate()) {
-                unacked.remove(next.tag());
+                acknowledge(r, next.tag());
             }
         }
+    }
+
+    /** Acknowledges the message: its {@code unacked} entry goes, whichever worker received it last. */
+    private void acknowledge(Replica r, String tag) {
+        unacked.remove(tag);
+        r.delivered.remove(tag);
     }
 
     /** Whether the shutting-down replica is gone: it finished its running tasks, or the grace period ran out. */
@@ -221,15 +240,15 @@ final class WorkerPool implements Workers {
         if (!due || unacked.isEmpty()) {
             return;
         }
-        List<Map.Entry<Long, Unacked>> overdue = new ArrayList<>();
-        for (Map.Entry<Long, Unacked> e : unacked.entrySet()) {
+        List<Map.Entry<String, Unacked>> overdue = new ArrayList<>();
+        for (Map.Entry<String, Unacked> e : unacked.entrySet()) {
             if (e.getValue().receivedAt() <= now - behaviour.visibilityTimeout()) {
                 overdue.add(e);
             }
         }
         overdue.sort((a, b) -> Double.compare(a.getValue().receivedAt(), b.getValue().receivedAt()));
         List<QueuedTask> restored = new ArrayList<>();
-        for (Map.Entry<Long, Unacked> e : overdue) {
+        for (Map.Entry<String, Unacked> e : overdue) {
             unacked.remove(e.getKey());
             restored.add(e.getValue().task()); // newest first from ZREVRANGEBYSCORE, each RPUSHed: oldest at the head
         }
@@ -247,16 +266,16 @@ final class WorkerPool implements Workers {
             took = false;
             for (int i = 0; i < replicas.size(); i++) {
                 Replica r = replicas.get((i + rotation) % replicas.size());
-                if (!r.consuming(now) || !behaviour.mayTake(r.slots, r.reserved.size(), r.running.size())) {
+                if (!r.consuming(now) || !behaviour.mayTake(r.slots, r.delivered.size(), r.running.size())) {
                     continue;
                 }
                 QueuedTask task = queue.take();
                 if (task == null) {
                     return;
                 }
-                long tag = nextTag++;
-                unacked.put(tag, new Unacked(task, now, r.name));
-                r.reserved.addLast(new Held(task, tag));
+                unacked.put(task.id(), new Unacked(task, now, r.name)); // a copy's receipt rewrites its entry
+                r.reserved.addLast(new Held(task));
+                r.delivered.add(task.id());
                 log.received(task.id(), r.name, now);
                 startReserved(r, now, log);
                 took = true;

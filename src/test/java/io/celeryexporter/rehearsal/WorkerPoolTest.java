@@ -255,4 +255,20 @@ class WorkerPoolTest {
         run(pool, queue, log, 0, 50);
         assertEquals(2, pool.figures(50).readyReplicas(), "at 50 s the second replica is up, the first not yet");
     }
+
+    @Test
+    void aWorkerTakesBackRestoredCopiesOfWhatItHoldsWithoutRoomForThemTheirDeliveryTagsAreTheSame() {
+        TaskLog log = new TaskLog();
+        SimulatedQueue queue = queueOf(11, log);
+        WorkerPool pool = pool(100, new WorkerBehaviour(4, false, 30, 30));
+        pool.startWith(1, log);
+        run(pool, queue, log, 0, 100);
+        assertEquals(7, pool.figures(100).prefetched(), "at 100 s two more started and the last queued one was taken");
+        assertEquals(0, queue.size());
+        run(pool, queue, log, 100 + STEP, 110);
+        assertEquals(13, pool.figures(110).prefetched(), "the sweep at 110 s gave back the 6 held since 0 s, and the"
+                + " worker took all 6 copies with room for 1: kombu counts a delivery tag once (measured: a real"
+                + " worker took 2 copies of its own tasks and 1 more with room for 1, bench/WORKERS.md)");
+        assertEquals(0, queue.size());
+    }
 }
