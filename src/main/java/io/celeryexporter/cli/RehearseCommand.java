@@ -270,7 +270,7 @@ public final class RehearseCommand implements Callable<Integer> {
      */
     private Simulation comparison(LiveRehearsal.Result live, PrintWriter err) {
         Boots boots = live.workerBoots();
-        if (boots == null || Double.isNaN(boots.otherwise())) {
+        if (!measured(boots)) {
             return simulation();
         }
         DoubleSummaryStatistics started = boots.inOrder().stream().filter(b -> !Double.isNaN(b))
@@ -283,9 +283,14 @@ public final class RehearseCommand implements Callable<Integer> {
         return simulation(pipeline.scrapeInterval, boots);
     }
 
+    /** Whether a live run timed its workers' boots: it ran real ones, and at least one came online. */
+    private static boolean measured(Boots boots) {
+        return boots != null && !Double.isNaN(boots.otherwise());
+    }
+
     /** The workers' measured boots, as the JSON of --compare carries them. */
     private static String bootsJson(Boots boots) {
-        if (boots == null || Double.isNaN(boots.otherwise())) {
+        if (!measured(boots)) {
             return "";
         }
         return String.format(Locale.ROOT, ", \"worker_boot_seconds\": %.3f, \"started_worker_boot_seconds\": [%s]",

@@ -18,7 +18,9 @@ import java.util.Set;
  * <ul>
  *   <li>A new replica takes tasks {@code podStartup}, plus its boot ({@link Boots}), after it is desired.</li>
  *   <li>It keeps up to prefetch multiplier × slots tasks unacknowledged ({@link WorkerBehaviour#mayTake}); each
- *       has an entry in the modelled broker's {@code unacked}, by delivery tag, from receipt to acknowledgement.</li>
+ *       has an entry in the modelled broker's {@code unacked}, by delivery tag, from receipt to acknowledgement.
+ *       The tag is the task's id: kombu sets it when the message is published and a restore puts the same message
+ *       back, so a copy has its original's tag.</li>
  *   <li>Removal picks the pod a ReplicaSet would ({@link ReplicaSetScaleDown}): not ready first, then the newest.
  *       The removed replica stops taking tasks, finishes its running ones, then gives back what it prefetched to
  *       the head of the queue (measured: the restore comes after the running tasks, not at SIGTERM). At the grace
@@ -32,18 +34,7 @@ import java.util.Set;
  */
 final class WorkerPool implements Workers {
 
-    /** A delivered message; its delivery tag is the task's, kept when it is restored (kombu sets it at publish). */
-    private record Held(QueuedTask task) {
-        String tag() {
-            return task.id();
-        }
-    }
-
-    private record Running(QueuedTask task, double until) {
-        String tag() {
-            return task.id();
-        }
-    }
+    private record Running(QueuedTask task, double until) {}
 
     /** An entry of the broker's {@code unacked}: what a worker received and has not acknowledged. */
     private record Unacked(QueuedTask task, double receivedAt, String holder) {}
@@ -53,7 +44,7 @@ final class WorkerPool implements Workers {
         final double readyAt;
         final int slots;
         final List<Running> running = new ArrayList<>();
-        final ArrayDeque<Held> reserved = new ArrayDeque<>();
+        final ArrayDeque<QueuedTask> reserved = new ArrayDeque<>();
         /**
          * The delivery tags its prefetch limit counts (kombu's {@code QoS._delivered}): a restored copy of a message
          * it still holds has the same tag, so it takes no more room, and acknowledging either copy frees the tag.
@@ -182,7 +173,7 @@ final class WorkerPool implements Workers {
                 it.remove();
                 log.succeeded(task.task().id());
                 if (behaviour.acksLate()) {
-                    acknowledge(r, task.tag());
+                    acknowledge(r, task.task().id());
                 }
             }
         }
@@ -190,12 +181,12 @@ final class WorkerPool implements Workers {
 
     private void startReserved(Replica r, double now, TaskLog log) {
         while (!r.leaving() && r.running.size() < r.slots && !r.reserved.isEmpty()) {
-            Held next = r.reserved.pollFirst();
-            r.running.add(new Running(next.task(), now + settings.taskTimes().next(random)));
+            QueuedTask next = r.reserved.pollFirst();
+            r.running.add(new Running(next, now + settings.taskTimes().next(random)));
             started++;
-            log.started(next.task().id(), now);
+            log.started(next.id(), now);
             if (!behaviour.acksLate()) {
-                acknowledge(r, next.tag());
+                acknowledge(r, next.id());
             }
         }
     }
@@ -210,10 +201,10 @@ final class WorkerPool implements Workers {
     private boolean shutDown(Replica r, TaskQueue queue, double now, TaskLog log) {
         if (r.running.isEmpty()) {
             List<QueuedTask> restored = new ArrayList<>();
-            for (Iterator<Held> it = r.reserved.descendingIterator(); it.hasNext(); ) {
-                Held h = it.next(); // each is RPUSHed in turn: the last received ends up at the head
-                if (unacked.remove(h.tag()) != null) {
-                    restored.add(h.task());
+            for (Iterator<QueuedTask> it = r.reserved.descendingIterator(); it.hasNext(); ) {
+                QueuedTask held = it.next(); // each is RPUSHed in turn: the last received ends up at the head
+                if (unacked.remove(held.id()) != null) {
+                    restored.add(held);
                 }
             }
             queue.restore(restored);
@@ -274,7 +265,7 @@ final class WorkerPool implements Workers {
                     return;
                 }
                 unacked.put(task.id(), new Unacked(task, now, r.name)); // a copy's receipt rewrites its entry
-                r.reserved.addLast(new Held(task));
+                r.reserved.addLast(task);
                 r.delivered.add(task.id());
                 log.received(task.id(), r.name, now);
                 startReserved(r, now, log);
@@ -342,7 +333,7 @@ final class WorkerPool implements Workers {
         Set<String> stillThere = new HashSet<>(queue.queuedIds());
         for (Replica r : replicas) {
             r.running.forEach(t -> stillThere.add(t.task().id()));
-            r.reserved.forEach(t -> stillThere.add(t.task().id()));
+            r.reserved.forEach(t -> stillThere.add(t.id()));
         }
         unacked.values().forEach(u -> stillThere.add(u.task().id()));
         return log.figures(measureFrom, stillThere, figures(now).orphaned());
