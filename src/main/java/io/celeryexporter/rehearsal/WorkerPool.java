@@ -1,6 +1,7 @@
 package io.celeryexporter.rehearsal;
 
 import io.celeryexporter.autoscaling.Pod;
+import io.celeryexporter.autoscaling.PodUids;
 import io.celeryexporter.autoscaling.ReplicaSetScaleDown;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -21,7 +22,8 @@ import java.util.Set;
  *       has an entry in the modelled broker's {@code unacked}, by delivery tag, from receipt to acknowledgement.
  *       The tag is the task's id: kombu sets it when the message is published and a restore puts the same message
  *       back, so a copy has its original's tag.</li>
- *   <li>Removal picks the pod a ReplicaSet would ({@link ReplicaSetScaleDown}): not ready first, then the newest.
+ *   <li>Removal picks the pod a ReplicaSet would ({@link ReplicaSetScaleDown}): not ready first, then the newest
+ *       on a logarithmic scale (of those ready within the same doubling of age, the one with the lowest UID).
  *       The removed replica stops taking tasks, finishes its running ones, then gives back what it prefetched to
  *       the head of the queue (measured: the restore comes after the running tasks, not at SIGTERM). At the grace
  *       period it is killed: its running tasks are lost (acks early) or stay unacknowledged (acks late), as does
@@ -41,6 +43,8 @@ final class WorkerPool implements Workers {
 
     private static final class Replica {
         final String name;
+        final String uid;
+        final double createdAt;
         final double readyAt;
         final int slots;
         final List<Running> running = new ArrayList<>();
@@ -58,8 +62,10 @@ final class WorkerPool implements Workers {
         /** Busy share of the slots, one sample a second, for the CPU the metrics pipeline reads. */
         final ArrayDeque<Double> busySamples = new ArrayDeque<>();
 
-        Replica(String name, double readyAt, int slots, double firstTimerSweep) {
+        Replica(String name, String uid, double createdAt, double readyAt, int slots, double firstTimerSweep) {
             this.name = name;
+            this.uid = uid;
+            this.createdAt = createdAt;
             this.readyAt = readyAt;
             this.slots = slots;
             this.firstTimerSweep = firstTimerSweep;
@@ -89,6 +95,7 @@ final class WorkerPool implements Workers {
     private final Random random;
     /** Apart from the task times' draws, so that they stay the same whatever the sweeps draw. */
     private final Random sweepPhases;
+    private final PodUids uids;
     private final List<Replica> replicas = new ArrayList<>();
     private final Map<String, Unacked> unacked = new LinkedHashMap<>();
     private int created;
@@ -107,6 +114,7 @@ final class WorkerPool implements Workers {
         this.behaviour = settings.behaviour();
         this.random = new Random(seed ^ 0x5DEECE66DL);
         this.sweepPhases = sweepPhases;
+        this.uids = new PodUids(seed);
     }
 
     @Override
@@ -127,27 +135,28 @@ final class WorkerPool implements Workers {
     @Override
     public void startWith(int running, TaskLog log) {
         for (int i = 0; i < running; i++) {
-            add(Double.NEGATIVE_INFINITY);
+            add(Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY);
         }
     }
 
     @Override
     public void scaleTo(int desired, double now, TaskLog log) {
         while (size() < desired) {
-            add(now + settings.podStartup() + settings.boots().of(startedSince++));
+            add(now, now + settings.podStartup() + settings.boots().of(startedSince++));
         }
         while (size() > desired) {
-            String pod = ReplicaSetScaleDown.next(pods(now)).orElseThrow().name();
+            String pod = ReplicaSetScaleDown.next(pods(now), now).orElseThrow().name();
             Replica victim = replicas.stream().filter(r -> r.name.equals(pod)).findFirst().orElseThrow();
             victim.terminatedAt = now;
             log.terminated(victim.name, now);
         }
     }
 
-    private void add(double readyAt) {
+    private void add(double createdAt, double readyAt) {
         double firstTimerSweep = sweepPhases.nextDouble() < WorkerBehaviour.EARLY_TIMER_SWEEP_SHARE
                 ? WorkerBehaviour.EARLY_TIMER_SWEEP_SECONDS : WorkerBehaviour.RESTORE_SWEEP_SECONDS;
-        replicas.add(new Replica("worker-" + created++, readyAt, settings.concurrency(), firstTimerSweep));
+        replicas.add(new Replica("worker-" + created++, uids.next(), createdAt, readyAt, settings.concurrency(),
+                firstTimerSweep));
     }
 
     @Override
@@ -310,8 +319,8 @@ final class WorkerPool implements Workers {
         List<Pod> out = new ArrayList<>();
         for (Replica r : replicas) {
             boolean ready = r.ready(now);
-            out.add(new Pod(r.name, ready ? Pod.Phase.RUNNING : Pod.Phase.PENDING, ready, r.readyAt, r.readyAt,
-                    r.leaving()));
+            out.add(new Pod(r.name, r.uid, ready ? Pod.Phase.RUNNING : Pod.Phase.PENDING, ready, r.createdAt,
+                    r.readyAt, r.readyAt, r.leaving()));
         }
         return out;
     }

@@ -1,9 +1,12 @@
 package io.celeryexporter.rehearsal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -218,6 +221,31 @@ class WorkerPoolTest {
         assertEquals(List.of("worker-3"), leaving(pool, 50), "the one not ready yet");
         pool.scaleTo(2, 50, log);
         assertEquals(List.of("worker-2", "worker-3"), leaving(pool, 50), "then the one ready most recently");
+    }
+
+    @Test
+    void ofReplicasReadyWithinOneDoublingOfAgeTheReplicaSetRemovesTheLowerUidNotTheNewest() {
+        TaskLog log = new TaskLog();
+        WorkerPool pool = pool(1, WorkerBehaviour.CELERY_DEFAULTS);
+        pool.startWith(1, log); // worker-0
+        pool.scaleTo(2, 0, log); // worker-1, ready at 30
+        pool.scaleTo(3, 10, log); // worker-2, ready at 40
+        Map<String, String> uids = pool.pods(0).stream().collect(Collectors.toMap(p -> p.name(), p -> p.uid()));
+        assertTrue(uids.get("worker-1").compareTo(uids.get("worker-2")) < 0,
+                "with this seed the older one has the lower UID, so that newest-first would choose otherwise");
+        pool.scaleTo(2, 120, log);
+        assertEquals(List.of("worker-1"), leaving(pool, 120), "ready 90 and 80 s ago: both 2^36 ns and some");
+    }
+
+    @Test
+    void replicasReadyADoublingApartLeaveNewestFirst() {
+        TaskLog log = new TaskLog();
+        WorkerPool pool = pool(1, WorkerBehaviour.CELERY_DEFAULTS);
+        pool.startWith(1, log);
+        pool.scaleTo(2, 0, log);
+        pool.scaleTo(3, 10, log);
+        pool.scaleTo(2, 100, log);
+        assertEquals(List.of("worker-2"), leaving(pool, 100), "ready 70 s ago (2^36 ns and some) and 60 s (2^35)");
     }
 
     private static List<String> leaving(WorkerPool pool, double now) {

@@ -1,6 +1,7 @@
 package io.celeryexporter.rehearsal.live;
 
 import io.celeryexporter.autoscaling.Pod;
+import io.celeryexporter.autoscaling.PodUids;
 import io.celeryexporter.autoscaling.ReplicaSetScaleDown;
 import io.celeryexporter.broker.ChannelMessage;
 import io.celeryexporter.broker.Subscription;
@@ -49,6 +50,7 @@ final class CeleryWorkers implements Workers, AutoCloseable {
 
     private static final class Replica {
         final String pod;
+        final String uid;
         final double desiredAt;
         /** Which replica started since the run began (0, 1, …); -1 for one it began with. */
         final int startedIndex;
@@ -59,8 +61,9 @@ final class CeleryWorkers implements Workers, AutoCloseable {
         double readyAt = Double.NaN;
         double terminatedAt = Double.NaN;
 
-        Replica(String pod, double desiredAt, int startedIndex) {
+        Replica(String pod, String uid, double desiredAt, int startedIndex) {
             this.pod = pod;
+            this.uid = uid;
             this.desiredAt = desiredAt;
             this.startedIndex = startedIndex;
         }
@@ -87,6 +90,7 @@ final class CeleryWorkers implements Workers, AutoCloseable {
     private OrphanWatchdog watchdog;
     private double nextWatch;
     private final Random names = new Random();
+    private final PodUids uids;
     private final String deployment;
     private boolean sawTaskEvents;
     /** From the task events, per pod: received and not started, and started and not ended. */
@@ -101,9 +105,10 @@ final class CeleryWorkers implements Workers, AutoCloseable {
      * @param lastPoll   the exporter's last poll: the workers online, what they execute and hold
      * @param pollNow    makes the exporter poll, for the replicas running before the rehearsal to be seen online
      *                   before its clock starts
+     * @param uids       the pods' UIDs, drawn as the simulation of the same seed draws its own
      */
     CeleryWorkers(WorkerCommand settings, LiveQueue queue, String queueName, Supplier<PollResult> lastPoll,
-                  Runnable pollNow, Subscription<ChannelMessage> taskEvents, BooleanSupplier cutShort) {
+                  Runnable pollNow, Subscription<ChannelMessage> taskEvents, BooleanSupplier cutShort, PodUids uids) {
         this.settings = settings;
         this.queue = queue;
         this.queueName = queueName;
@@ -111,6 +116,7 @@ final class CeleryWorkers implements Workers, AutoCloseable {
         this.pollNow = pollNow;
         this.taskEvents = taskEvents;
         this.cutShort = cutShort;
+        this.uids = uids;
         this.deployment = "rehearsal-" + randomName(9);
     }
 
@@ -126,7 +132,7 @@ final class CeleryWorkers implements Workers, AutoCloseable {
     public void startWith(int running, TaskLog log) {
         long deadline = System.nanoTime() + (long) (settings.readyTimeout() * 1e9);
         for (int i = 0; i < running; i++) {
-            Replica r = new Replica(deployment + "-" + randomName(5), Double.NEGATIVE_INFINITY, -1);
+            Replica r = new Replica(deployment + "-" + randomName(5), uids.next(), Double.NEGATIVE_INFINITY, -1);
             replicas.add(r);
             launch(r, 0);
         }
@@ -161,11 +167,11 @@ final class CeleryWorkers implements Workers, AutoCloseable {
     @Override
     public void scaleTo(int desired, double now, TaskLog log) {
         while (size() < desired) {
-            replicas.add(new Replica(deployment + "-" + randomName(5), now, bootsInOrder.size()));
+            replicas.add(new Replica(deployment + "-" + randomName(5), uids.next(), now, bootsInOrder.size()));
             bootsInOrder.add(Double.NaN);
         }
         while (size() > desired) {
-            String pod = ReplicaSetScaleDown.next(pods(now)).orElseThrow().name();
+            String pod = ReplicaSetScaleDown.next(pods(now), now).orElseThrow().name();
             Replica victim = replicas.stream().filter(r -> r.pod.equals(pod)).findFirst().orElseThrow();
             victim.terminatedAt = now;
             log.terminated(victim.pod, now);
@@ -394,8 +400,8 @@ final class CeleryWorkers implements Workers, AutoCloseable {
     public List<Pod> pods(double now) {
         List<Pod> out = new ArrayList<>();
         for (Replica r : replicas) {
-            out.add(new Pod(r.pod, r.ready() ? Pod.Phase.RUNNING : Pod.Phase.PENDING, r.ready(), r.desiredAt,
-                    r.ready() ? r.readyAt : r.desiredAt, r.leaving()));
+            out.add(new Pod(r.pod, r.uid, r.ready() ? Pod.Phase.RUNNING : Pod.Phase.PENDING, r.ready(), r.desiredAt,
+                    r.desiredAt, r.ready() ? r.readyAt : r.desiredAt, r.leaving()));
         }
         return out;
     }

@@ -1,6 +1,7 @@
 package io.celeryexporter.rehearsal.live;
 
 import io.celeryexporter.autoscaling.Autoscaler;
+import io.celeryexporter.autoscaling.PodUids;
 import io.celeryexporter.broker.BrokerConnector;
 import io.celeryexporter.broker.BrokerException;
 import io.celeryexporter.broker.BrokerSettings;
@@ -122,7 +123,8 @@ public final class LiveRehearsal {
                     : reader.subscribeToPattern(TaskEventDecoder.channelPattern(settings.naming(),
                             settings.broker().url().database()), "task events", pace::elapsed);
             CeleryWorkers real = taskEvents == null ? null : new CeleryWorkers(settings.workers(), queue,
-                    settings.queue(), exporter::last, () -> exporter.poll(0), taskEvents, pace::stopped);
+                    settings.queue(), exporter::last, () -> exporter.poll(0), taskEvents, pace::stopped,
+                    new PodUids(seed));
             Workers workers = real != null ? real : simulation.modelledWorkers(seed);
             CountDownLatch finished = new CountDownLatch(1);
             Thread onInterrupt = new Thread(() -> {
