@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 logs=$(mktemp -d)
 echo "the rehearsals' progress lines and the workers' output go to $logs" >&2
 cp target/celery-queue-exporter.jar "$logs/rehearse.jar" # a rebuild meanwhile must not pull classes from under it
-worker="/usr/bin/python3 -m celery --workdir examples/worker -A sleeper worker -Q evaluation -c 2 -E --without-mingle"
+worker="/usr/bin/python3 -m celery --workdir examples/worker -A sleeper worker -Q evaluation -c 2 -E --without-mingle --loglevel INFO"
 run() { # seed, name, task seconds, worker env, worker flags, rehearsal flags...
   local seed=$1 name=$2 seconds=$3 env=$4 flags=$5 port redis; shift 5
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

@@ -1,6 +1,6 @@
 """A Celery app for rehearsals: one task that holds a worker slot for a drawn time.
 
-    CELERY_BROKER_URL=redis://127.0.0.1:6379/0 python3 -m celery -A sleeper worker -Q evaluation -c 4 -E
+    CELERY_BROKER_URL=redis://127.0.0.1:6379/0 python3 -m celery -A sleeper worker -Q evaluation -c 4 -E -l INFO
 
 The task `sleeper.sleep(seconds, p99=None)` sleeps `seconds`, or, given a p99, a time drawn from the lognormal whose
 median is `seconds` and whose 99th percentile is `p99`.

@@ -65,6 +65,11 @@ public final class TaskLog {
         }
     }
 
+    public boolean hasSucceeded(String id) {
+        History h = tasks.get(id);
+        return h != null && h.succeeded;
+    }
+
     /** The worker was sent SIGTERM: a warm shutdown, after which it gives back what it prefetched. */
     public void terminated(String worker, double at) {
         terminatedAt.putIfAbsent(worker, at);

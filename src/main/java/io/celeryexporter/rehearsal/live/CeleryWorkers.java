@@ -39,6 +39,8 @@ import java.util.regex.Pattern;
 final class CeleryWorkers implements Workers, AutoCloseable {
 
     private static final Pattern UNREGISTERED = Pattern.compile("unregistered task of type '?([^'\\s.]+[^'\\s]*)'?");
+    /** The line a pool process logs at INFO when a task ends well ({@code celery.app.trace.LOG_SUCCESS}). */
+    static final Pattern SUCCEEDED = Pattern.compile("Task [^\\s\\[]+\\[([^\\]\\s]+)\\] succeeded in ");
     /** Kubernetes' pod-name alphabet, for names that group as a Deployment's pods do. */
     private static final String POD_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
     /** How long the end of a run waits for the workers' last task events (they buffer them briefly). */
@@ -93,6 +95,11 @@ final class CeleryWorkers implements Workers, AutoCloseable {
     private final PodUids uids;
     private final String deployment;
     private boolean sawTaskEvents;
+    /** Whether a worker logged a task's success: it runs at INFO, so its log says what its events cannot. */
+    private boolean sawSuccessLines;
+    /** Tasks running, by their events, on a worker when it was killed. */
+    private final Set<String> runningAtKill = new HashSet<>();
+    private int endsUnseen;
     /** From the task events, per pod: received and not started, and started and not ended. */
     private final Map<String, Set<String>> reserved = new HashMap<>();
     private final Map<String, Set<String>> running = new HashMap<>();
@@ -141,7 +148,7 @@ final class CeleryWorkers implements Workers, AutoCloseable {
             watchWorkers();
             Map<String, Double> online = online();
             for (Replica r : replicas) {
-                checkOutput(r);
+                readOutput(r, log);
                 checkAlive(r);
                 if (r.ready()) {
                     continue;
@@ -199,13 +206,13 @@ final class CeleryWorkers implements Workers, AutoCloseable {
                 }
                 continue;
             }
-            checkOutput(r);
+            readOutput(r, log);
             if (r.leaving()) {
                 if (!r.process.alive()) {
+                    readOutput(r, log);
                     it.remove();
                 } else if (now >= r.terminatedAt + settings.terminationGrace()) {
-                    r.process.kill();
-                    log.killed(r.pod, now);
+                    kill(r, now, log);
                     it.remove();
                 }
                 continue;
@@ -249,8 +256,13 @@ final class CeleryWorkers implements Workers, AutoCloseable {
         }
     }
 
-    /** A worker that received a task its app does not register drops it: no run can succeed, so say so at once. */
-    private void checkOutput(Replica r) {
+    /**
+     * Reads what a worker logged. A task its app does not register is dropped: no run can succeed, so say so at once.
+     * A task's success, logged at INFO by the pool process, counts as its end: once a worker has had SIGTERM it sends
+     * no task events (Celery 5.2 buffers them until its shutdown ends, and SIGKILL at the grace period drops them),
+     * so for a task that ends within the grace its log line is the only word (measured: bench/WORKERS.md).
+     */
+    private void readOutput(Replica r, TaskLog log) {
         for (String line : r.process.newLines()) {
             if (line.contains("unregistered task")) {
                 Matcher m = UNREGISTERED.matcher(line);
@@ -258,7 +270,20 @@ final class CeleryWorkers implements Workers, AutoCloseable {
                         + "': --task must name a task the worker command's app registers (worker " + r.pod
                         + " said: " + line.strip() + ")");
             }
+            Matcher succeeded = SUCCEEDED.matcher(line);
+            if (succeeded.find()) {
+                sawSuccessLines = true;
+                log.succeeded(succeeded.group(1));
+                running.getOrDefault(r.pod, new HashSet<>()).remove(succeeded.group(1));
+            }
         }
+    }
+
+    private void kill(Replica r, double now, TaskLog log) {
+        r.process.kill();
+        log.killed(r.pod, now);
+        readOutput(r, log);
+        runningAtKill.addAll(running.getOrDefault(r.pod, Set.of()));
     }
 
     private void readTaskEvents(TaskLog log) {
@@ -434,13 +459,15 @@ final class CeleryWorkers implements Workers, AutoCloseable {
         long deadline = System.nanoTime() + (long) (grace * 1e9);
         for (Replica r : replicas) {
             if (r.process != null && !r.process.awaitExit(Math.max(0, (deadline - System.nanoTime()) / 1e9))) {
-                r.process.kill();
-                log.killed(r.pod, now + grace);
+                kill(r, now + grace, log);
+            } else if (r.process != null) {
+                readOutput(r, log);
             }
         }
         replicas.clear();
         taskEvents.sync(java.time.Duration.ofSeconds((long) EVENTS_FLUSH_SECONDS));
         readTaskEvents(log);
+        endsUnseen = sawSuccessLines ? 0 : (int) runningAtKill.stream().filter(id -> !log.hasSucceeded(id)).count();
         if (!sawTaskEvents) {
             return TaskLog.Figures.UNKNOWN;
         }
@@ -452,6 +479,14 @@ final class CeleryWorkers implements Workers, AutoCloseable {
 
     boolean sawTaskEvents() {
         return sawTaskEvents;
+    }
+
+    /**
+     * Tasks that were running on a worker when it was killed and whose end nothing showed: without the workers' INFO
+     * log lines, some of those counted lost may have ended within the grace. 0 when the workers log at INFO.
+     */
+    int endsUnseen() {
+        return endsUnseen;
     }
 
     /** Kills whatever this rehearsal started and is still running, children included. */

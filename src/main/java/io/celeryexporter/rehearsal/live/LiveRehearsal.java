@@ -143,6 +143,12 @@ public final class LiveRehearsal {
                     progress.println("the workers sent no task events (run them with -E): completed, lost,"
                             + " redelivered, run twice and the wait to start are unknown");
                 }
+                if (real != null && real.endsUnseen() > 0) {
+                    progress.printf(Locale.ROOT, "%d tasks were running on workers killed at the grace period and"
+                            + " were not seen to end: they count as lost, but a worker sends no task events once it"
+                            + " has had SIGTERM, so some may have ended within the grace; run the workers with"
+                            + " --loglevel INFO for the rehearsal to read their success lines%n", real.endsUnseen());
+                }
                 removeLeftovers(queue, progress);
                 report.accept(new Result(result, real == null ? null : real.boots()));
             } finally {
