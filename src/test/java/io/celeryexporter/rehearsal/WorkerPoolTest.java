@@ -209,13 +209,19 @@ class WorkerPoolTest {
         assertEquals(2, pool.figures(100).executing());
     }
 
+    /** worker-0 from the start, worker-1 ready at 30 s, worker-2 at 40 s. */
+    private static WorkerPool threeReplicas(TaskLog log) {
+        WorkerPool pool = pool(1, WorkerBehaviour.CELERY_DEFAULTS);
+        pool.startWith(1, log);
+        pool.scaleTo(2, 0, log);
+        pool.scaleTo(3, 10, log);
+        return pool;
+    }
+
     @Test
     void scaleDownRemovesPodsNotReadyFirstThenTheNewestReady() {
         TaskLog log = new TaskLog();
-        WorkerPool pool = pool(1, WorkerBehaviour.CELERY_DEFAULTS);
-        pool.startWith(1, log); // worker-0
-        pool.scaleTo(2, 0, log); // worker-1, ready at 30
-        pool.scaleTo(3, 10, log); // worker-2, ready at 40
+        WorkerPool pool = threeReplicas(log);
         pool.scaleTo(4, 45, log); // worker-3, ready at 75
         pool.scaleTo(3, 50, log);
         assertEquals(List.of("worker-3"), leaving(pool, 50), "the one not ready yet");
@@ -226,10 +232,7 @@ class WorkerPoolTest {
     @Test
     void ofReplicasReadyWithinOneDoublingOfAgeTheReplicaSetRemovesTheLowerUidNotTheNewest() {
         TaskLog log = new TaskLog();
-        WorkerPool pool = pool(1, WorkerBehaviour.CELERY_DEFAULTS);
-        pool.startWith(1, log); // worker-0
-        pool.scaleTo(2, 0, log); // worker-1, ready at 30
-        pool.scaleTo(3, 10, log); // worker-2, ready at 40
+        WorkerPool pool = threeReplicas(log);
         Map<String, String> uids = pool.pods(0).stream().collect(Collectors.toMap(p -> p.name(), p -> p.uid()));
         assertTrue(uids.get("worker-1").compareTo(uids.get("worker-2")) < 0,
                 "with this seed the older one has the lower UID, so that newest-first would choose otherwise");
@@ -240,10 +243,7 @@ class WorkerPoolTest {
     @Test
     void replicasReadyADoublingApartLeaveNewestFirst() {
         TaskLog log = new TaskLog();
-        WorkerPool pool = pool(1, WorkerBehaviour.CELERY_DEFAULTS);
-        pool.startWith(1, log);
-        pool.scaleTo(2, 0, log);
-        pool.scaleTo(3, 10, log);
+        WorkerPool pool = threeReplicas(log);
         pool.scaleTo(2, 100, log);
         assertEquals(List.of("worker-2"), leaving(pool, 100), "ready 70 s ago (2^36 ns and some) and 60 s (2^35)");
     }
