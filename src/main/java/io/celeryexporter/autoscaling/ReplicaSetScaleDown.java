@@ -7,7 +7,8 @@ import java.util.Optional;
 /**
  * Which pod a ReplicaSet deletes when it scales down: the first in {@code ActivePodsWithRanks} order
  * ({@code pkg/controller/controller_utils.go}), as Kubernetes 1.22 and later sort with {@code LogarithmicScaleDown}
- * (on by default), for pods on one node, without restarts and without a deletion-cost annotation:
+ * (on by default from 1.22, always from 1.31), for pods on one node, without restarts and without a deletion-cost
+ * annotation:
  * <ol>
  *   <li>a pending pod before a running one;</li>
  *   <li>a pod that is not ready before a ready one;</li>
