@@ -124,14 +124,20 @@ class CeleryWorkersTest {
                 long maxHidden = 0;
                 long started;
                 do {
-                    // the truth lies between what had started before the poll and what had started after it
+                    // the truth lies between what had started before the poll and what had started after it, give or
+                    // take the messages a worker is moving, which the broker shows nowhere or twice: one its BRPOP
+                    // took and it has not yet added to unacked (neither queued nor held), one its pool process has
+                    // started and its main process has not yet acked (started, still held). With two workers, up to
+                    // two each way (seen with both cores busy: backlog 33 against 34 not started; in CI, 50 against 49)
                     long startedBefore = redis.hlen("interop:started");
                     QueueStats q = poller.poll().queues().get(0);
                     started = redis.hlen("interop:started");
                     long truthHigh = published - startedBefore;
                     long truthLow = published - started;
+                    long inTransit = 2;
                     double tolerance = 0.02 * truthHigh;
-                    assertTrue(q.backlog() >= truthLow - tolerance && q.backlog() <= truthHigh + tolerance,
+                    assertTrue(q.backlog() >= truthLow - inTransit - tolerance
+                                    && q.backlog() <= truthHigh + inTransit + tolerance,
                             "poll " + polls + ": backlog " + q.backlog() + ", truth " + truthLow + ".." + truthHigh
                                     + " (queue " + q.length() + ", reserved " + q.reserved() + ")");
                     assertEquals(0, q.held().orphaned(), "nothing is orphaned while both workers live");
