@@ -273,10 +273,15 @@ final class CeleryWorkers implements Workers, AutoCloseable {
             Matcher succeeded = SUCCEEDED.matcher(line);
             if (succeeded.find()) {
                 sawSuccessLines = true;
-                log.succeeded(succeeded.group(1));
-                running.getOrDefault(r.pod, new HashSet<>()).remove(succeeded.group(1));
+                ended(r.pod, succeeded.group(1), log);
             }
         }
+    }
+
+    /** A task left its worker's slot for good: by its event, or by its success line where no event came. */
+    private void ended(String pod, String taskId, TaskLog log) {
+        log.succeeded(taskId);
+        running.computeIfAbsent(pod, k -> new HashSet<>()).remove(taskId);
     }
 
     private void kill(Replica r, double now, TaskLog log) {
@@ -309,8 +314,7 @@ final class CeleryWorkers implements Workers, AutoCloseable {
                     }
                     default -> {
                         if (e.endsTheTask()) {
-                            log.succeeded(e.taskId());
-                            running.computeIfAbsent(pod, k -> new HashSet<>()).remove(e.taskId());
+                            ended(pod, e.taskId(), log);
                         }
                     }
                 }
