@@ -24,12 +24,19 @@ public final class PipelineOptions {
             description = "The exporter's --load.drain-time, for celery_queue_required_replicas. Default: ${DEFAULT-VALUE}.")
     Duration drainTime;
 
+    @Option(names = "--load.lead-time", paramLabel = "DURATION", defaultValue = "25s",
+            converter = DurationConverter.class,
+            description = "The exporter's --load.lead-time, for celery_queue_required_replicas. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    Duration leadTime;
+
     /** @param scrape the scrape to model: Prometheus' own in a live rehearsal that reads through one */
     PipelineSettings settings(Duration scrape) {
         if (drainTime.isZero() || drainTime.isNegative()) {
             throw new IllegalArgumentException("--load.drain-time must be positive");
         }
-        return new PipelineSettings(seconds(pollInterval), seconds(scrape), seconds(syncPeriod), seconds(drainTime));
+        return new PipelineSettings(seconds(pollInterval), seconds(scrape), seconds(syncPeriod), seconds(drainTime),
+                seconds(leadTime));
     }
 
     double syncSeconds() {

@@ -72,6 +72,13 @@ public final class WorkerOptions {
                 "within this long, beside the steady load. Default: ${DEFAULT-VALUE}."})
     Duration drainTime;
 
+    @Option(names = "--load.lead-time", paramLabel = "DURATION", defaultValue = "25s",
+            converter = DurationConverter.class,
+            description = {"How far ahead celery_queue_required_replicas reads the arrivals' trend (a line through",
+                "the last two minutes), so that an autoscaler starts pods before the rate gets there: about a scrape,",
+                "a sync and part of the pods' start-up. 0s reads the line now. Default: ${DEFAULT-VALUE}."})
+    Duration leadTime;
+
     WorkersConfig config() {
         if (!enabled) {
             return WorkersConfig.OFF;
@@ -89,7 +96,7 @@ public final class WorkerOptions {
             throw new IllegalArgumentException("--load.drain-time must be positive");
         }
         return new WorkersConfig(true, new WorkerGrouping(pattern, configuredGroups()), stopGrace, visibilityTimeout,
-                drainTime);
+                drainTime, leadTime);
     }
 
     private Map<String, WorkerInfo> configuredGroups() {

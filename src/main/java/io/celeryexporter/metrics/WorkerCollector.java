@@ -137,11 +137,12 @@ public final class WorkerCollector implements MultiCollector {
                         + " cannot be computed (no online consumer, or an online worker whose queues or slots are"
                         + " unknown), so an autoscaler holds.", null, load));
         out.metricSnapshot(gauge("celery_queue_required_replicas",
-                "Workers the queue needs at 100 % busy, from Little's law over the last minute: mean task time x"
-                        + " (arrival rate, or start rate where more, + backlog / --load.drain-time) / slots per"
-                        + " worker. What an HPA should scale on (AverageValue: its target is the busy share to keep)."
-                        + " Absent where celery_queue_load is, in the first 10 s of a window, and while tasks wait but"
-                        + " none starts.", null,
+                "Workers the queue needs at 100 % busy, from Little's law: mean task time (mean executing / start"
+                        + " rate over 5 minutes) x (arrival rate, read --load.lead-time ahead on its trend over 2"
+                        + " minutes, or the start rate over 30 s where more, + backlog / --load.drain-time) / slots"
+                        + " per worker. What an HPA should scale on (AverageValue: its target is the busy share to"
+                        + " keep). Absent where celery_queue_load is, in the first 10 s of a window, and while tasks"
+                        + " wait but none starts.", null,
                 required));
         out.metricSnapshot(gauge("celery_queue_held_tasks",
                 "Reserved tasks (unacked, ETA aside) by state, for the queues workers have held a task of since the"

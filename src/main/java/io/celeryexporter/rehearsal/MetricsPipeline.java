@@ -37,7 +37,7 @@ public final class MetricsPipeline {
     MetricsPipeline(PipelineSettings settings, double cpuRequest) {
         this.settings = settings;
         this.cpuRequest = cpuRequest;
-        this.load = new LoadSignals(settings.drainSeconds());
+        this.load = new LoadSignals(settings.drainSeconds(), settings.leadSeconds());
     }
 
     /** Series this pipeline produces; a metric reading anything else cannot be rehearsed. */

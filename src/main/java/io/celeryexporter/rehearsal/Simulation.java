@@ -1,6 +1,7 @@
 package io.celeryexporter.rehearsal;
 
 import io.celeryexporter.autoscaling.Autoscaler;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -45,6 +46,15 @@ public final class Simulation {
         this.pipeline = pipeline;
         this.pricePerReplicaHour = pricePerReplicaHour;
         this.measureFrom = measureFrom;
+    }
+
+    /** The exporter's --load settings this simulation models, for a live exporter to take alike. */
+    public Duration drainTime() {
+        return Duration.ofMillis(Math.round(pipeline.drainSeconds() * 1000));
+    }
+
+    public Duration leadTime() {
+        return Duration.ofMillis(Math.round(pipeline.leadSeconds() * 1000));
     }
 
     public Rehearsal run(Autoscaler autoscaler, Traffic traffic, long seed) {

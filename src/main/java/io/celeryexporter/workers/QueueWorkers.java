@@ -44,7 +44,7 @@ public final class QueueWorkers {
         HeldSplit split = HeldTasks.split(queue, entries, workers, holders,
                 config.visibilityTimeout().toMillis() / 1000.0, now.wallSeconds());
         LoadSignals.Values load = loads.computeIfAbsent(queue,
-                q -> new LoadSignals(config.drainTime().toMillis() / 1000.0))
+                q -> new LoadSignals(config.drainTime().toMillis() / 1000.0, config.leadTime().toMillis() / 1000.0))
                 .add(now.monotonicSeconds(), QueueDemand.of(queue, workers), length + split.prefetched(), arrived);
         return new Figures(split, heldInUse.contains(queue), load);
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import io.celeryexporter.celery.WorkerInfo;
 import java.util.List;
 import java.util.Set;
+import java.util.function.IntToLongFunction;
 import org.junit.jupiter.api.Test;
 
 class LoadSignalsTest {
@@ -28,27 +29,27 @@ class LoadSignalsTest {
 
     @Test
     void aSteadyLoadNeedsItsTaskTimeTimesItsRateInWorkers() {
-        LoadSignals.Values v = steady(new LoadSignals(30), 0, 8);
+        LoadSignals.Values v = steady(new LoadSignals(30, 25), 0, 8);
         assertEquals(0.5, v.load(), 1e-12, "4 executing of 8 slots");
         assertEquals(1.0, v.requiredReplicas(), 1e-9, "1 s x 4/s = 4 slots busy = 1 worker of 4 at 100 %");
     }
 
     @Test
     void aBacklogAsksForItsDrainWithinTheDrainTime() {
-        LoadSignals.Values v = steady(new LoadSignals(30), 60, 8);
+        LoadSignals.Values v = steady(new LoadSignals(30, 25), 60, 8);
         assertEquals((4 + 60) / 8.0, v.load(), 1e-12);
         assertEquals(1.0 * (4 + 60 / 30.0) / 4, v.requiredReplicas(), 1e-9, "1 s x (4/s + 60 / 30 s) / 4 slots");
     }
 
     @Test
     void arrivalsLeadTheStartsWhileTheWorkersFallBehind() {
-        LoadSignals.Values v = steady(new LoadSignals(30), 0, 16); // 8 arrive a second, 4 start
+        LoadSignals.Values v = steady(new LoadSignals(30, 25), 0, 16); // 8 arrive a second, 4 start
         assertEquals(1.0 * 8 / 4, v.requiredReplicas(), 1e-9);
     }
 
     @Test
     void absentRatherThanWrong() {
-        LoadSignals signals = new LoadSignals(30);
+        LoadSignals signals = new LoadSignals(30, 25);
         assertEquals(LoadSignals.Values.NONE, signals.add(0, null, 5, 0), "no demand known");
         LoadSignals.Values first = signals.add(2, demand(4, 0), 0, 0);
         assertEquals(0.5, first.load(), 1e-12);
@@ -60,16 +61,67 @@ class LoadSignalsTest {
         assertNull(signals.add(16, new QueueDemand(4, 8, 2, 908, Set.of("dispatcher", "reports")), 0, 0)
                 .requiredReplicas(), "the window began again");
 
-        LoadSignals stuck = new LoadSignals(30);
+        LoadSignals stuck = new LoadSignals(30, 25);
         for (int t = 0; t <= 20; t += 2) {
             stuck.add(t, demand(0, 0), 10, 0);
         }
         assertNull(stuck.add(22, demand(0, 0), 10, 0).requiredReplicas(), "tasks wait and none starts");
-        LoadSignals idle = new LoadSignals(30);
+        LoadSignals idle = new LoadSignals(30, 25);
         for (int t = 0; t <= 20; t += 2) {
             idle.add(t, demand(0, 0), 0, 0);
         }
         assertEquals(0.0, idle.add(22, demand(0, 0), 0, 0).requiredReplicas(), "idle: none needed");
+    }
+
+    /** Arrivals counted at each poll while the rate climbs as 4 + 0.5 t a second (or falls as 80 - 0.5 t). */
+    private static long rising(int t) {
+        return 4L * t + (long) t * t / 4;
+    }
+
+    private static long falling(int t) {
+        return 80L * t - (long) t * t / 4;
+    }
+
+    /** Polls every 2 s up to {@code until}, 4 executing and 4 starts a second (1 s a task), backlog 0. */
+    private static LoadSignals.Values arrivals(LoadSignals signals, int until, IntToLongFunction arrived) {
+        LoadSignals.Values last = null;
+        for (int t = 0; t <= until; t += 2) {
+            last = signals.add(t, demand(4, 4L * t), 0, arrived.applyAsLong(t));
+        }
+        return last;
+    }
+
+    @Test
+    void aRisingRateIsReadTheLeadTimeAheadOnItsTrend() {
+        assertEquals(1.0 * (4 + 0.5 * (150 + 25)) / 4, arrivals(new LoadSignals(30, 25), 150, LoadSignalsTest::rising)
+                .requiredReplicas(), 1e-9, "the line through the last two minutes' rates, 25 s after now");
+        assertEquals(1.0 * (4 + 0.5 * 150) / 4, arrivals(new LoadSignals(30, 0), 150, LoadSignalsTest::rising)
+                .requiredReplicas(), 1e-9, "lead 0: the line now, not the minute's average behind it");
+        assertEquals(1.0 * (4 + 0.5 * 53) / 4, arrivals(new LoadSignals(30, 25), 60, LoadSignalsTest::rising)
+                .requiredReplicas(), 1e-9, "under 90 s of arrivals, no trend: the last 15 s (46 to 60 s)");
+    }
+
+    @Test
+    void aFallingRateLetsGoAheadAndTheStartsAreTheFloor() {
+        assertEquals(1.0 * (80 - 0.5 * (100 + 25)) / 4, arrivals(new LoadSignals(30, 25), 100,
+                LoadSignalsTest::falling).requiredReplicas(), 1e-9);
+        assertEquals(1.0 * 4 / 4, arrivals(new LoadSignals(30, 25), 150, LoadSignalsTest::falling)
+                .requiredReplicas(), 1e-9, "the trend reads 0 at 175 s; the workers still start 4 a second");
+    }
+
+    @Test
+    void theTaskTimeIsMeanExecutingOverStartRateOverFiveMinutes() {
+        LoadSignals signals = new LoadSignals(30, 25);
+        LoadSignals.Values v = null;
+        for (int t = 0; t <= 500; t += 2) {
+            v = signals.add(t, demand(t < 200 ? 8 : 4, 4L * t), 0, 4L * t); // 2 s a task, then 1 s
+            if (t == 400) {
+                double executing = (49 * 8 + 101 * 4) / 150.0; // polls 102 to 400
+                assertEquals(executing / 4 * 4 / 4, v.requiredReplicas(), 1e-9, "5 minutes back, no more");
+            }
+        }
+        assertEquals(1.0, v.requiredReplicas(), 1e-9, "the 2 s tasks are out of the window");
+        assertEquals(0.5, v.load(), 1e-12, "the load keeps its minute");
     }
 
     private static LiveWorker worker(String host, Set<String> queues, Integer slots, long executing,

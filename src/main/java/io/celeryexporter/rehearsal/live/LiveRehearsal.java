@@ -93,7 +93,7 @@ public final class LiveRehearsal {
             exporterConfig = exporterConfig.withWorkers(new WorkersConfig(true, WorkerGrouping.DEFAULT,
                     Duration.ofMillis((long) (settings.workers().terminationGrace() * 1000)),
                     Duration.ofMillis((long) (settings.workers().visibilityTimeout() * 1000)),
-                    WorkersConfig.DEFAULT_DRAIN_TIME));
+                    simulation.drainTime(), simulation.leadTime()));
         }
         try (UnifiedJedis writer = BrokerConnector.openClient(settings.broker());
              RedisBroker reader = BrokerConnector.connect(settings.broker());
