@@ -93,8 +93,9 @@ class LoadSignalsTest {
 
     @Test
     void aRisingRateIsReadTheLeadTimeAheadOnItsTrend() {
-        assertEquals(1.0 * (4 + 0.5 * (150 + 25)) / 4, arrivals(new LoadSignals(30, 25), 150, LoadSignalsTest::rising)
-                .requiredReplicas(), 1e-9, "the line through the last two minutes' rates, 25 s after now");
+        assertEquals(1.0 * (4 + 0.5 * (150 + 25)) / 4,
+                arrivals(new LoadSignals(30, 25), 150, LoadSignalsTest::rising).requiredReplicas(), 1e-9,
+                "the line through the last two minutes' rates, 25 s after now");
         assertEquals(1.0 * (4 + 0.5 * 150) / 4, arrivals(new LoadSignals(30, 0), 150, LoadSignalsTest::rising)
                 .requiredReplicas(), 1e-9, "lead 0: the line now, not the minute's average behind it");
         assertEquals(1.0 * (4 + 0.5 * 53) / 4, arrivals(new LoadSignals(30, 25), 60, LoadSignalsTest::rising)
@@ -116,8 +117,8 @@ class LoadSignalsTest {
         for (int t = 0; t <= 500; t += 2) {
             v = signals.add(t, demand(t < 200 ? 8 : 4, 4L * t), 0, 4L * t); // 2 s a task, then 1 s
             if (t == 400) {
-                double executing = (49 * 8 + 101 * 4) / 150.0; // polls 102 to 400
-                assertEquals(executing / 4 * 4 / 4, v.requiredReplicas(), 1e-9, "5 minutes back, no more");
+                double taskSeconds = (49 * 8 + 101 * 4) / 150.0 / 4; // mean executing of polls 102 to 400 / 4 a s
+                assertEquals(taskSeconds * 4 / 4, v.requiredReplicas(), 1e-9, "5 minutes back, no more");
             }
         }
         assertEquals(1.0, v.requiredReplicas(), 1e-9, "the 2 s tasks are out of the window");
