@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.ToLongFunction;
 
 /**
  * A queue's two load signals, from the recent polls, as {@code loadavg} smooths a run queue (a single poll's figures
@@ -102,7 +103,8 @@ public final class LoadSignals {
             // nothing started for a minute: idle (nothing is needed) or stuck (no task time to go by)
             return meanExecuting == 0 && last.backlog() == 0 ? 0.0 : null;
         }
-        double throughput = Math.max(startRate(since(last.at() - START_WINDOW_SECONDS)), arrivalRate(last));
+        double throughput = Math.max(perSecond(firstAfter(last.at() - START_WINDOW_SECONDS), last, Poll::started),
+                arrivalRate(last));
         double slotsPerReplica = (double) now.slots() / now.workers();
         return taskSeconds() * (throughput + last.backlog() / drainSeconds) / slotsPerReplica;
     }
@@ -113,15 +115,13 @@ public final class LoadSignals {
         for (Poll p : polls) {
             executing += p.executing();
         }
-        return executing / polls.size() / startRate(List.copyOf(polls));
+        return executing / polls.size() / perSecond(polls.peekFirst(), polls.peekLast(), Poll::started);
     }
 
     private double arrivalRate(Poll last) {
         List<Poll> trend = since(last.at() - TREND_WINDOW_SECONDS);
         if (last.at() - trend.get(0).at() < TREND_MIN_SPAN_SECONDS) {
-            List<Poll> recent = since(last.at() - ARRIVAL_WINDOW_SECONDS);
-            double span = last.at() - recent.get(0).at();
-            return span <= 0 ? 0 : (last.arrived() - recent.get(0).arrived()) / span;
+            return perSecond(firstAfter(last.at() - ARRIVAL_WINDOW_SECONDS), last, Poll::arrived);
         }
         int n = trend.size() - 1;
         double[] midpoints = new double[n];
@@ -132,15 +132,24 @@ public final class LoadSignals {
             Poll to = trend.get(i + 1);
             intervals[i] = to.at() - from.at();
             midpoints[i] = (from.at() + to.at()) / 2;
-            rates[i] = (to.arrived() - from.arrived()) / intervals[i];
+            rates[i] = perSecond(from, to, Poll::arrived);
         }
         return Math.max(0, WeightedLine.fit(midpoints, rates, intervals).at(last.at() + leadSeconds));
     }
 
-    private static double startRate(List<Poll> span) {
-        Poll first = span.get(0);
-        Poll last = span.get(span.size() - 1);
-        return last.at() == first.at() ? 0 : (last.started() - first.started()) / (last.at() - first.at());
+    /** A counter's rate between two polls; 0 between a poll and itself. */
+    private static double perSecond(Poll from, Poll to, ToLongFunction<Poll> counter) {
+        return to.at() == from.at() ? 0 : (counter.applyAsLong(to) - counter.applyAsLong(from)) / (to.at() - from.at());
+    }
+
+    /** The first poll after {@code from}; the last where none is earlier. */
+    private Poll firstAfter(double from) {
+        for (Poll p : polls) {
+            if (p.at() > from) {
+                return p;
+            }
+        }
+        return polls.peekLast();
     }
 
     /** The polls after {@code from}; at least the last. */
