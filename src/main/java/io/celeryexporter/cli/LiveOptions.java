@@ -51,8 +51,9 @@ public final class LiveOptions {
                 "has to come online (its first heartbeat). Default: ${DEFAULT-VALUE}."})
     Duration workerReadyTimeout;
 
-    @Option(names = "--compare", description = {"With --live: also simulate the same traffic, seed and options; the",
-        "output is {\"live\": SUMMARY, \"simulated\": SUMMARY}, and --chart draws both."})
+    @Option(names = "--compare", description = {"With --live: also simulate the same traffic, seed and options, once",
+        "with the autoscaler and once on the live run's scaling decisions; the output is {\"live\": SUMMARY,",
+        "\"simulated\": SUMMARY, \"simulated_on_live_decisions\": SUMMARY}, and --chart draws the first two."})
     boolean compare;
 
     /** The task to publish: the user's with real workers, the rehearsal's own with modelled pods. */

@@ -9,6 +9,7 @@ import io.celeryexporter.celery.KeyNaming;
 import io.celeryexporter.celery.PrioritySteps;
 import io.celeryexporter.rehearsal.Boots;
 import io.celeryexporter.rehearsal.Chart;
+import io.celeryexporter.rehearsal.LiveDecisions;
 import io.celeryexporter.rehearsal.Replay;
 import io.celeryexporter.rehearsal.Simulation;
 import io.celeryexporter.rehearsal.Traffic;
@@ -166,11 +167,16 @@ public final class RehearseCommand implements Callable<Integer> {
         Simulation liveModel = live.prometheus == null ? simulation() : simulation(pipeline.pollInterval);
         LiveRehearsal.run(settings, liveModel, model, arrivals(err), seed, err, outcome -> {
             Simulation.Rehearsal result = outcome.rehearsal();
-            Simulation.Rehearsal simulated = live.compare ? comparison(outcome, err).run(load(), arrivals(err), seed)
-                    : null;
+            Simulation.Rehearsal simulated = null;
             if (live.compare) {
+                Simulation comparison = comparison(outcome, err);
+                simulated = comparison.run(load(), arrivals(err), seed);
+                // the worker model alone: the same scale-ups and scale-downs as the live run, at the same seconds
+                Simulation.Rehearsal followed = comparison.run(new LiveDecisions(load(), result.timeline()),
+                        arrivals(err), seed);
                 out.println("{\"live\": " + RehearsalOutput.json(result.summary()) + ", \"simulated\": "
-                        + RehearsalOutput.json(simulated.summary())
+                        + RehearsalOutput.json(simulated.summary()) + ", \"simulated_on_live_decisions\": "
+                        + RehearsalOutput.json(followed.summary())
                         + bootsJson(outcome.workerBoots()) + "}");
             } else {
                 switch (output) {

@@ -82,6 +82,14 @@ class LiveWorkersTest {
             assertEquals(sim.get("tasks_lost").asLong(), live.get("tasks_lost").asLong(), both.toString());
             assertEquals(sim.get("tasks_redelivered").asLong(), live.get("tasks_redelivered").asLong(),
                     both.toString());
+            JsonNode followed = both.get("simulated_on_live_decisions");
+            assertEquals(live.get("scale_events").asInt(), followed.get("scale_events").asInt(),
+                    "the simulation on the live run's decisions scales as it did: " + both);
+            assertEquals(live.get("max_replicas").asInt(), followed.get("max_replicas").asInt(), both.toString());
+            assertEquals(24, followed.get("completed").asLong(), both.toString());
+            double followedPeak = followed.get("max_queue_length").asDouble();
+            assertTrue(Math.abs(livePeak - followedPeak) <= 0.35 * Math.max(livePeak, followedPeak),
+                    "on the same decisions, peak queue within 35 %: " + both);
             try (RedisClient client = redis.client()) {
                 assertEquals(0, client.llen(queue), "nothing left queued");
                 assertEquals(0, client.hlen("unacked"), "nothing left unacknowledged");
