@@ -3,9 +3,9 @@
 # --worker-command running examples/worker/sleeper.py, one process a replica, under
 # bench/workers/queue-length-small.yaml. Four scenarios (issue #26): default prefetch with acks early; prefetch 1
 # with acks late; a grace period shorter than the task time; acks late with a short visibility timeout. Each runs
-# with three seeds (the bursts land at other moments); the four scenarios of a seed run side by side, each on a
+# with seeds 1 to 3 (the bursts land at other moments); the four scenarios of a seed run side by side, each on a
 # redis-server of its own. Writes bench/WORKERS.md (and its JSON under bench/workers/). About 30 minutes; SEEDS="3"
-# reruns only the seeds named (about 10 minutes each), keeping the others' JSON.
+# reruns or adds only the seeds named (about 10 minutes each), keeping the others' JSON (WORKERS.md has 1 to 6).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f target/celery-queue-exporter.jar ] || ./mvnw -q -B -DskipTests package
