@@ -90,6 +90,12 @@ class LiveWorkersTest {
             double followedPeak = followed.get("max_queue_length").asDouble();
             assertTrue(Math.abs(livePeak - followedPeak) <= 0.35 * Math.max(livePeak, followedPeak),
                     "on the same decisions, peak queue within 35 %: " + both);
+            double followedWait = followed.get("p95_wait_seconds").asDouble();
+            assertTrue(Math.abs(liveWait - followedWait) <= Math.max(2, 0.35 * Math.max(liveWait, followedWait)),
+                    "on the same decisions, p95 wait to start within 35 % or 2 s: " + both);
+            assertEquals(live.get("tasks_lost").asLong(), followed.get("tasks_lost").asLong(), both.toString());
+            assertEquals(live.get("tasks_redelivered").asLong(), followed.get("tasks_redelivered").asLong(),
+                    both.toString());
             try (RedisClient client = redis.client()) {
                 assertEquals(0, client.llen(queue), "nothing left queued");
                 assertEquals(0, client.hlen("unacked"), "nothing left unacknowledged");
