@@ -7,7 +7,7 @@
 #                                     keyspace notifications, and what the notifications cost Redis (bench/FLOWS.md)
 #   bench/run.sh heartbeats [SECONDS] the worker side at 200 workers: heartbeats and a full unacked hash, against the
 #                                     exporter without it (bench/HEARTBEATS.md)
-#   bench/run.sh live                 rehearse --live --compare for the burst and ramp profiles on a local
+#   bench/run.sh live                 rehearse --live --compare for the burst, ramp and steady cases on a local
 #                                     redis-server: the simulation against the real thing (bench/LIVE.md)
 #   bench/run.sh workers              the worker model against real Celery workers in four scenarios
 #                                     (bench/WORKERS.md, about 30 minutes)
