@@ -172,7 +172,8 @@ public final class RehearseCommand implements Callable<Integer> {
                 Simulation comparison = comparison(outcome, err);
                 simulated = comparison.run(load(), arrivals(err), seed);
                 // the worker model alone: the same scale-ups and scale-downs as the live run, at the same seconds
-                Simulation.Rehearsal followed = comparison.run(new LiveDecisions(load(), result.timeline()),
+                // (the live model lends only its name, inputs and idle count: its state is not read)
+                Simulation.Rehearsal followed = comparison.run(new LiveDecisions(model, result.timeline()),
                         arrivals(err), seed);
                 out.println("{\"live\": " + RehearsalOutput.json(result.summary()) + ", \"simulated\": "
                         + RehearsalOutput.json(simulated.summary()) + ", \"simulated_on_live_decisions\": "
